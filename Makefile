@@ -1,0 +1,51 @@
+# pono's build, test and demo entry points. Everything a fresh machine needs
+# (Debian packages, Kubernetes binaries built from the Go module proxy) is
+# installed by the scripts below and cached under $(PONO_CACHE).
+
+GO          ?= go
+PONO_CACHE  ?= $(HOME)/.cache/pono
+PONO_TOOLS  ?= $(PONO_CACHE)/tools
+BIN         := bin/pono
+export PONO_CACHE PONO_TOOLS
+
+.PHONY: all build deps tools test test-unit demo cluster-up cluster-down bench clean vet
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/pono
+
+# Debian packages the tests use (docker engine, OCI registry, git, sshd).
+deps:
+	bash test/scripts/install-deps.sh
+
+# Kubernetes control plane, kwok and the helm CLI, built once and cached.
+tools:
+	bash test/scripts/build-tools.sh
+
+vet:
+	$(GO) vet ./...
+
+# Unit, golden, CLI and e2e tests. e2e tests start the servers they need.
+test: deps tools
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 60m ./...
+
+# Fast inner loop: no servers are started by tests that are skipped in -short.
+test-unit:
+	$(GO) test -short ./...
+
+cluster-up: tools build
+	bash test/scripts/cluster.sh up
+
+cluster-down:
+	bash test/scripts/cluster.sh down
+
+demo: build
+	bash test/scripts/demo.sh
+
+bench: build
+	bash test/scripts/bench.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,52 @@
+package helmsdk
+
+import (
+	"helm.sh/helm/v3/pkg/chart"
+)
+
+// Chart is a loaded chart with its dependencies resolved, ready to render or
+// install. It is immutable once loaded and safe to share between goroutines.
+type Chart struct {
+	c *chart.Chart
+	// Digest is sha256:<hex> of the chart content.
+	Digest string
+	// Location is where the chart was loaded from.
+	Location string
+}
+
+// Name is the chart's name from Chart.yaml.
+func (c *Chart) Name() string { return c.c.Metadata.Name }
+
+// Version is the chart's version from Chart.yaml (after pono substituted a
+// Kaapana 0.0.0 source version, if any).
+func (c *Chart) Version() string { return c.c.Metadata.Version }
+
+// Keywords are the chart's Chart.yaml keywords.
+func (c *Chart) Keywords() []string { return c.c.Metadata.Keywords }
+
+// Values are the chart's default values (values.yaml).
+func (c *Chart) Values() map[string]any { return c.c.Values }
+
+// Raw returns the named file as read from the chart (for example Chart.yaml,
+// values.yaml, requirements.yaml), or nil.
+func (c *Chart) Raw(name string) []byte {
+	for _, f := range c.c.Raw {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	return nil
+}
+
+// Dependencies are the names of the charts vendored or resolved as subcharts.
+func (c *Chart) Dependencies() []string {
+	var out []string
+	for _, d := range c.c.Dependencies() {
+		out = append(out, d.Metadata.Name)
+	}
+	return out
+}
+
+// Helm returns the underlying Helm chart for callers inside this package's
+// sibling files; it is not exported beyond helmsdk.
+func (c *Chart) helm() *chart.Chart { return c.c }
