@@ -1,0 +1,178 @@
+package taskapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+)
+
+// ValidateOptions control how a document is checked.
+type ValidateOptions struct {
+	// Kind of the document; empty guesses it from the content.
+	Kind Kind
+	// Strict turns unknown keys into errors (default: warnings).
+	Strict bool
+	// Lookup resolves {{ env.NAME }} placeholders in task files. Nil means
+	// no variable is set, so every placeholder is an error.
+	Lookup LookupFunc
+	// ProcessingContainer, when known, lets a task's taskTemplate identifier
+	// and channel names be checked against it.
+	ProcessingContainer *ProcessingContainer
+}
+
+// ValidateFile reads and validates one document. The error is non-nil only
+// when the file cannot be read; findings are in the report.
+func ValidateFile(path string, opts ValidateOptions) (*Report, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r, _ := Validate(path, src, opts)
+	return r, nil
+}
+
+// Validate checks a document and returns the report and, when the document
+// is valid, the decoded value (*Task or *ProcessingContainer).
+func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
+	kind := opts.Kind
+	if kind == "" {
+		kind = GuessKind(src)
+	}
+	r := &Report{File: file, Kind: kind}
+	if kind == "" {
+		r.add(Diagnostic{Severity: SeverityError, Message: "cannot tell whether this is a task or a processing-container.json (no \"taskTemplate\" or \"templates\" key); pass --schema"})
+		return r, nil
+	}
+	if kind == KindTask {
+		lookup := opts.Lookup
+		if lookup == nil {
+			lookup = func(string) (string, bool) { return "", false }
+		}
+		rendered, err := RenderPlaceholders(file, src, lookup)
+		if err != nil {
+			for _, pe := range placeholderErrors(err) {
+				r.add(Diagnostic{Severity: SeverityError, Line: pe.Line, Col: pe.Col, Message: pe.Construct + ": " + pe.Reason})
+			}
+			return r, nil
+		}
+		src = rendered
+	}
+	doc, err := parseDocument(file, src)
+	if err != nil {
+		d := Diagnostic{Severity: SeverityError, Message: "not valid JSON: " + firstMsg(err)}
+		if ps := cueerrors.Positions(err); len(ps) > 0 {
+			d.Line, d.Col = ps[0].Line(), ps[0].Column()
+		}
+		r.add(d)
+		return r, nil
+	}
+	ctx := cuecontext.New()
+	def, err := definition(ctx, kind)
+	if err != nil {
+		// The embedded schema is part of the binary; failing here is a defect.
+		r.add(Diagnostic{Severity: SeverityError, Message: err.Error()})
+		return r, nil
+	}
+	sev := SeverityWarning
+	if opts.Strict {
+		sev = SeverityError
+	}
+	sc := &schemaChecker{ctx: ctx, doc: doc, r: r, unknown: sev}
+	sc.check(def, doc.root, nil)
+	if !r.Valid() {
+		r.sort()
+		return r, nil
+	}
+	var out any
+	switch kind {
+	case KindProcessingContainer:
+		pc := new(ProcessingContainer)
+		if err := json.Unmarshal(src, pc); err != nil {
+			r.add(Diagnostic{Severity: SeverityError, Message: "decode: " + err.Error()})
+			break
+		}
+		checkProcessingContainer(pc, doc, r)
+		out = pc
+	case KindTask:
+		t := new(Task)
+		if err := json.Unmarshal(src, t); err != nil {
+			r.add(Diagnostic{Severity: SeverityError, Message: "decode: " + err.Error()})
+			break
+		}
+		checkTask(t, opts.ProcessingContainer, doc, r)
+		out = t
+	}
+	r.sort()
+	if !r.Valid() {
+		return r, nil
+	}
+	return r, out
+}
+
+var (
+	taskKeyRe     = regexp.MustCompile(`"taskTemplate"\s*:`)
+	templateKeyRe = regexp.MustCompile(`"templates"\s*:`)
+	imageKeyRe    = regexp.MustCompile(`"image"\s*:`)
+)
+
+// GuessKind tells a task from a processing-container.json by its keys; it
+// works on the raw text so that placeholders need not be resolved first.
+func GuessKind(src []byte) Kind {
+	switch {
+	case taskKeyRe.Match(src):
+		return KindTask
+	case templateKeyRe.Match(src):
+		return KindProcessingContainer
+	case imageKeyRe.Match(src):
+		return KindTask
+	}
+	return ""
+}
+
+// LoadTask validates a task file and returns it, or an *InvalidError.
+func LoadTask(file string, src []byte, opts ValidateOptions) (*Task, *Report, error) {
+	opts.Kind = KindTask
+	r, v := Validate(file, src, opts)
+	if v == nil {
+		return nil, r, &InvalidError{Report: r}
+	}
+	return v.(*Task), r, nil
+}
+
+// LoadProcessingContainer validates a processing-container.json and returns
+// it, or an *InvalidError.
+func LoadProcessingContainer(file string, src []byte, opts ValidateOptions) (*ProcessingContainer, *Report, error) {
+	opts.Kind = KindProcessingContainer
+	r, v := Validate(file, src, opts)
+	if v == nil {
+		return nil, r, &InvalidError{Report: r}
+	}
+	return v.(*ProcessingContainer), r, nil
+}
+
+func placeholderErrors(err error) []*PlaceholderError {
+	var out []*PlaceholderError
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, placeholderErrors(e)...)
+		}
+		return out
+	}
+	if pe, ok := err.(*PlaceholderError); ok {
+		return []*PlaceholderError{pe}
+	}
+	return []*PlaceholderError{{Construct: "template", Reason: err.Error()}}
+}
+
+func firstMsg(err error) string {
+	errs := cueerrors.Errors(err)
+	if len(errs) == 0 {
+		return err.Error()
+	}
+	f, a := errs[0].Msg()
+	return fmt.Sprintf(f, a...)
+}
