@@ -31,8 +31,8 @@ type Release struct {
 	Extension string `json:"extension"`
 	Instance  string `json:"instance,omitempty"`
 	// Kind is application, workflow, workflow-v2, platform or other.
-	Kind         string `json:"kind"`
-	Experimental bool   `json:"experimental,omitempty"`
+	Kind         string   `json:"kind"`
+	Experimental bool     `json:"experimental,omitempty"`
 	Chart        ChartRef `json:"chart"`
 	// Values are the values pono passes to Helm (chart defaults excluded),
 	// after applying globals, the chart's own globals, parameters and

@@ -50,3 +50,13 @@ func (c *Chart) Dependencies() []string {
 // Helm returns the underlying Helm chart for callers inside this package's
 // sibling files; it is not exported beyond helmsdk.
 func (c *Chart) helm() *chart.Chart { return c.c }
+
+// DeclaredDependencies are the dependency names from Chart.yaml (or
+// requirements.yaml) in declaration order.
+func (c *Chart) DeclaredDependencies() []string {
+	var out []string
+	for _, d := range c.c.Metadata.Dependencies {
+		out = append(out, d.Name)
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pono-gitops/pono/compiler"
+)
+
+// compileFlags are the options validate, compile and ext list share.
+type compileFlags struct {
+	env      string
+	offline  bool
+	locked   bool
+	cacheDir string
+}
+
+func (f *compileFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.env, "env", "e", "", "environment overlay to merge (a directory under environments/)")
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "use only the lock file and the chart cache; never touch the network")
+	cmd.Flags().BoolVar(&f.locked, "locked", false, "fail if pono.lock is missing an entry or would change")
+	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
+}
+
+func (f *compileFlags) action(s streams) *compiler.Compile {
+	c := compiler.NewCompile(&compiler.Config{CacheDir: f.cacheDir})
+	c.Env = f.env
+	c.Offline = f.offline
+	c.Locked = f.locked
+	return c
+}
+
+func printWarnings(w io.Writer, res *compiler.Result) {
+	for _, d := range res.Warnings {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+func newValidateCmd(s streams) *cobra.Command {
+	var f compileFlags
+	cmd := &cobra.Command{
+		Use:   "validate DIR",
+		Short: "Check a platform: schema, parameters, charts, rendering and policy",
+		Long: "validate compiles the platform in DIR completely (charts resolved, every release rendered\n" +
+			"and checked against policy) and reports every problem at once, without writing anything.",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := f.action(s).Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(s.err, res)
+			fmt.Fprintf(s.out, "platform %s is valid: %d extensions, %d releases\n", res.Platform.Name, len(res.Extensions), len(res.Releases))
+			return nil
+		},
+	}
+	f.bind(cmd)
+	return cmd
+}
+
+func newCompileCmd(s streams) *cobra.Command {
+	var f compileFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:   "compile DIR -o OUT",
+		Short: "Compile a platform into Helm releases, rendered manifests and a lock",
+		Long: "compile writes OUT/releases.yaml (every release with its chart, values, labels and needs),\n" +
+			"OUT/manifests/<release>.yaml (canonical rendered manifests) and OUT/pono.lock, and updates\n" +
+			"DIR/pono.lock when chart resolutions changed (unless --locked).",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErr(fmt.Errorf("compile: -o OUT is required"))
+			}
+			res, err := f.action(s).Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(s.err, res)
+			if err := res.WriteDir(out); err != nil {
+				return err
+			}
+			if len(res.LockChanges) > 0 {
+				if err := res.WriteLock(args[0]); err != nil {
+					return err
+				}
+				for _, c := range res.LockChanges {
+					fmt.Fprintf(s.err, "pono.lock: %s\n", c)
+				}
+			}
+			fmt.Fprintf(s.out, "compiled platform %s: %d releases into %s\n", res.Platform.Name, len(res.Releases), out)
+			return nil
+		},
+	}
+	f.bind(cmd)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output directory")
+	return cmd
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pono-gitops/pono/compiler"
+)
+
+func newExtCmd(s streams) *cobra.Command {
+	cmd := &cobra.Command{Use: "ext", Short: "Inspect a platform's extensions"}
+	cmd.AddCommand(newExtListCmd(s))
+	return cmd
+}
+
+func newExtListCmd(s streams) *cobra.Command {
+	var f compileFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "list DIR",
+		Short: "List extensions as Kaapana's Extensions page shows them",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			res, err := f.action(s).Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(s.err, res)
+			return printExtensions(s.out, format, res.Extensions)
+		},
+	}
+	f.bind(cmd)
+	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	return cmd
+}
+
+func checkFormat(format string) error {
+	switch format {
+	case "table", "json", "yaml":
+		return nil
+	}
+	return usageErr(fmt.Errorf("unknown output format %q (want table, json or yaml)", format))
+}
+
+func printExtensions(w io.Writer, format string, exts []compiler.ExtensionInfo) error {
+	if exts == nil {
+		exts = []compiler.ExtensionInfo{}
+	}
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(exts, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	case "yaml":
+		b, err := yaml.Marshal(exts)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tCHART\tKIND\tVERSION\tSTATUS\tMULTI\tINSTANCES\tPARAMETERS")
+	for _, e := range exts {
+		multi := "no"
+		if e.Multi {
+			multi = "yes"
+		}
+		inst := "-"
+		if len(e.Instances) > 0 {
+			inst = strings.Join(e.Instances, ",")
+		}
+		var params []string
+		for _, p := range e.Parameters {
+			if p.Settable() {
+				params = append(params, p.Name+":"+p.Type)
+			}
+		}
+		ps := "-"
+		if len(params) > 0 {
+			ps = strings.Join(params, " ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Chart, e.Kind, e.Version, e.Stability, multi, inst, ps)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,337 @@
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pono-gitops/pono/compiler/internal/source"
+	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/compiler/kaapana"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+)
+
+// chartKey identifies one chart request: extensions asking for the same
+// chart, source and constraint share one resolution.
+type chartKey struct{ source, chart, constraint string }
+
+type resolvedChart struct {
+	chart *helmsdk.Chart
+	meta  kaapana.Meta
+	err   error
+}
+
+// pending is a release before rendering.
+type pending struct {
+	rel     Release
+	chart   *helmsdk.Chart
+	extPath spec.Path
+}
+
+func (b *build) run() *Result {
+	b.checkSources()
+	exts := sortedKeys(b.p.Extensions)
+
+	// Resolve each distinct chart once, in parallel.
+	keys := map[chartKey]bool{}
+	extKey := map[string]chartKey{}
+	for _, name := range exts {
+		k, ok := b.chartKeyFor(name)
+		if !ok {
+			continue
+		}
+		keys[k] = true
+		extKey[name] = k
+	}
+	list := make([]chartKey, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	resolved := make([]resolvedChart, len(list))
+	b.parallel(len(list), func(i int) {
+		k := list[i]
+		r, err := b.resolver.Resolve(b.ctx, source.Request{SourceName: k.source, Source: b.p.Sources[k.source], Chart: k.chart, Constraint: k.constraint})
+		if err != nil {
+			resolved[i] = resolvedChart{err: err}
+			return
+		}
+		meta, err := chartMeta(r.Chart)
+		resolved[i] = resolvedChart{chart: r.Chart, meta: meta, err: err}
+		b.mu.Lock()
+		b.lockEntries = append(b.lockEntries, r.Entry)
+		b.mu.Unlock()
+	})
+	byKey := map[chartKey]resolvedChart{}
+	for i, k := range list {
+		byKey[k] = resolved[i]
+	}
+
+	res := &Result{Platform: b.platformInfo()}
+	var releases []*pending
+	for _, name := range exts {
+		k, ok := extKey[name]
+		if !ok {
+			continue
+		}
+		rc := byKey[k]
+		path := spec.P("extensions", name)
+		if rc.err != nil {
+			b.errAt(append(path, "version"), "extension "+name, "%v", rc.err)
+			continue
+		}
+		ext := b.p.Extensions[name]
+		res.Extensions = append(res.Extensions, b.extensionInfo(name, ext, rc))
+		releases = append(releases, b.releasesFor(name, ext, rc)...)
+	}
+	b.checkReleaseNames(releases)
+	b.resolveNeeds(releases)
+	if b.diags.HasErrors() {
+		return res
+	}
+	b.render(releases, res)
+	return res
+}
+
+func (b *build) checkSources() {
+	for _, name := range sortedKeys(b.p.Sources) {
+		s := b.p.Sources[name]
+		n := 0
+		for _, set := range []bool{s.Path != "", s.Repo != "", s.OCI != ""} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			b.errAt(spec.P("sources", name), "source "+name, "set exactly one of path, repo or oci")
+		}
+		if s.BuildVersion != "" && s.Path == "" {
+			b.errAt(spec.P("sources", name, "buildVersion"), "source "+name, "buildVersion applies only to path sources")
+		}
+	}
+}
+
+func (b *build) chartKeyFor(name string) (chartKey, bool) {
+	ext := b.p.Extensions[name]
+	src := ext.Source
+	path := spec.P("extensions", name)
+	if src == "" {
+		switch len(b.p.Sources) {
+		case 1:
+			for k := range b.p.Sources {
+				src = k
+			}
+		case 0:
+			b.errAt(path, "extension "+name, "no chart sources are defined: add one under sources")
+			return chartKey{}, false
+		default:
+			b.errAt(path, "extension "+name, "several sources are defined (%s): name one with source", strings.Join(sortedKeys(b.p.Sources), ", "))
+			return chartKey{}, false
+		}
+	} else if _, ok := b.p.Sources[src]; !ok {
+		b.errAt(append(path, "source"), "extension "+name, "unknown source %q (defined: %s)", src, strings.Join(sortedKeys(b.p.Sources), ", "))
+		return chartKey{}, false
+	}
+	chart := ext.Chart
+	if chart == "" {
+		chart = name
+	}
+	return chartKey{source: src, chart: chart, constraint: ext.Version}, true
+}
+
+func chartMeta(ch *helmsdk.Chart) (kaapana.Meta, error) {
+	m := kaapana.FromChart(ch.Name(), ch.Version(), ch.Keywords(), ch.Values(), ch.DeclaredDependencies())
+	if k, err := kaapana.Read(ch.Raw("Chart.yaml"), nil, nil); err == nil && m.Kind == kaapana.KindOther {
+		m.Kind = k.Kind
+	}
+	params, err := kaapana.ParseParams(ch.Values())
+	if err != nil {
+		return m, fmt.Errorf("chart %s %s: %w", ch.Name(), ch.Version(), err)
+	}
+	m.Params = params
+	return m, nil
+}
+
+// globals are the platform globals every extension receives, with the
+// namespace and registry globals Kaapana's deploy script sets derived from
+// the platform unless the platform sets them itself.
+func (b *build) globals() map[string]any {
+	g := map[string]any{
+		"admin_namespace":      b.p.Namespaces.Admin,
+		"services_namespace":   b.p.Namespaces.Services,
+		"extensions_namespace": b.p.Namespaces.Extensions,
+		"helm_namespace":       b.p.Namespaces.ReleaseNamespace(),
+	}
+	if b.p.Registry.URL != "" {
+		g["registry_url"] = b.p.Registry.URL
+	}
+	for k, v := range b.p.Globals {
+		g[k] = v
+	}
+	return g
+}
+
+func (b *build) releasesFor(name string, ext spec.Extension, rc resolvedChart) []*pending {
+	path := spec.P("extensions", name)
+	meta := rc.meta
+	if !meta.MultiInstallable {
+		if len(ext.Instances) > 0 {
+			b.errAt(append(path, "instances"), "extension "+name, "chart %s is not multi-installable (no kaapanamultiinstallable keyword), so it takes no instances", meta.Name)
+			return nil
+		}
+		p := b.release(name, "", meta.Name, ext.Parameters, ext.Values, ext.Needs, path, path, ext, rc)
+		if p == nil {
+			return nil
+		}
+		return []*pending{p}
+	}
+	if len(ext.Instances) == 0 {
+		b.warn("extension "+name, "chart %s is multi-installable but no instances are listed, so nothing is installed", meta.Name)
+	}
+	var out []*pending
+	for _, inst := range sortedKeys(ext.Instances) {
+		in := ext.Instances[inst]
+		params := map[string]any{}
+		for k, v := range ext.Parameters {
+			params[k] = v
+		}
+		for k, v := range in.Parameters {
+			params[k] = v
+		}
+		values := kaapana.MergeValues(orEmpty(ext.Values), orEmpty(in.Values))
+		needs := append(append([]string(nil), ext.Needs...), in.Needs...)
+		ipath := append(append(spec.Path{}, path...), "instances", inst)
+		if p := b.release(name, inst, meta.Name+"-"+inst, params, values, needs, path, ipath, ext, rc); p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func (b *build) release(ext, inst, relName string, params, values map[string]any, needs []string, extPath, path spec.Path, e spec.Extension, rc resolvedChart) *pending {
+	subject := "extension " + ext
+	if inst != "" {
+		subject += " instance " + inst
+	}
+	globals := b.globals()
+	resolved, probs := kaapana.ResolveParams(rc.meta.Params, params, globals)
+	for _, pr := range probs {
+		ppath := append(append(spec.Path{}, path...), "parameters")
+		if pr.Given {
+			if _, ok := e.Instances[inst].Parameters[pr.Param]; inst == "" || ok {
+				ppath = append(ppath, pr.Param)
+			} else {
+				ppath = append(append(append(spec.Path{}, extPath...), "parameters"), pr.Param)
+			}
+		}
+		b.errAt(ppath, subject, "%s (chart %s %s)", pr.Message, rc.meta.Name, rc.meta.Version)
+	}
+	for _, s := range e.Sensitive {
+		if _, ok := params[s]; !ok && !declares(rc.meta, s) {
+			b.errAt(append(append(spec.Path{}, extPath...), "sensitive"), subject, "sensitive names %q, which is not a parameter of chart %s", s, rc.meta.Name)
+		}
+	}
+	if len(probs) > 0 {
+		return nil
+	}
+	ns := e.Namespace
+	if ns == "" {
+		ns = b.p.Namespaces.ReleaseNamespace()
+	}
+	labels := rc.meta.Labels()
+	labels[LabelManagedBy] = ManagedByValue
+	labels[LabelPlatform] = b.p.Name
+	labels[LabelExtension] = ext
+	if inst != "" {
+		labels[LabelInstance] = inst
+	}
+	var sensitive []string
+	for _, s := range e.Sensitive {
+		sensitive = append(sensitive, "global."+s)
+	}
+	rel := Release{
+		Name:         relName,
+		Namespace:    ns,
+		Extension:    ext,
+		Instance:     inst,
+		Kind:         rc.meta.Kind,
+		Experimental: rc.meta.Experimental,
+		Chart: ChartRef{
+			Name: rc.chart.Name(), Version: rc.chart.Version(), Source: e.Source,
+			Location: rc.chart.Location, Digest: rc.chart.Digest,
+		},
+		Values:       normalize(kaapana.Values(globals, rc.meta, resolved, orEmpty(values))),
+		Sensitive:    sensitive,
+		Labels:       labels,
+		Needs:        needs, // extension names until resolveNeeds
+		ManifestFile: "manifests/" + relName + ".yaml",
+	}
+	if rel.Chart.Source == "" {
+		for k := range b.p.Sources {
+			rel.Chart.Source = k
+		}
+	}
+	rel.Digest = releaseDigest(rel)
+	return &pending{rel: rel, chart: rc.chart, extPath: path}
+}
+
+func declares(m kaapana.Meta, name string) bool {
+	for _, p := range m.Params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize gives values the shapes a JSON round trip gives (float64
+// numbers, []any lists), the same shapes Helm reads from values files.
+func normalize(v map[string]any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return v
+	}
+	return out
+}
+
+// releaseDigest hashes what decides a release's content: the chart digest,
+// the values, the namespace and labels, and pono's render version.
+func releaseDigest(r Release) string {
+	b, _ := json.Marshal(struct {
+		Chart     string            `json:"chart"`
+		Namespace string            `json:"namespace"`
+		Values    map[string]any    `json:"values"`
+		Labels    map[string]string `json:"labels"`
+		Render    string            `json:"render"`
+	}{r.Chart.Digest, r.Namespace, r.Values, r.Labels, RenderVersion})
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func (b *build) checkReleaseNames(rels []*pending) {
+	seen := map[string]*pending{}
+	for _, p := range rels {
+		if err := helmsdk.ValidReleaseName(p.rel.Name); err != nil {
+			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %v", err)
+			continue
+		}
+		key := p.rel.Namespace + "/" + p.rel.Name
+		if other, ok := seen[key]; ok {
+			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %q in namespace %q is also produced by extension %q", p.rel.Name, p.rel.Namespace, other.rel.Extension)
+			continue
+		}
+		seen[key] = p
+	}
+}

@@ -1,0 +1,176 @@
+// Package compiler turns a platform description into Helm releases,
+// canonical rendered manifests and a lock file. It is pure: files in,
+// releases and manifests out; it never talks to a cluster.
+package compiler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/pono-gitops/pono/compiler/diag"
+	"github.com/pono-gitops/pono/compiler/internal/source"
+	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+)
+
+// Config holds what every compile shares: where charts are cached, how to
+// reach the network, where to log.
+type Config struct {
+	// CacheDir caches remote charts by digest. Empty disables the cache.
+	CacheDir   string
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// DefaultCacheDir is $PONO_CACHE, else the user cache directory's pono.
+func DefaultCacheDir() string {
+	if d := os.Getenv("PONO_CACHE"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "pono")
+	}
+	return ""
+}
+
+// Compile compiles a platform directory. Its fields are the options.
+type Compile struct {
+	// Env names an overlay under environments/ merged on top of the base.
+	Env string
+	// Offline forbids network access; remote charts come from lock + cache.
+	Offline bool
+	// Locked fails when the lock file would change.
+	Locked bool
+	// Concurrency bounds parallel chart loading and rendering (default:
+	// the number of CPUs).
+	Concurrency int
+
+	cfg *Config
+}
+
+// NewCompile returns a Compile using cfg.
+func NewCompile(cfg *Config) *Compile {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Compile{cfg: cfg}
+}
+
+// Run compiles the platform in dir. Invalid input returns a *diag.Err
+// holding every problem found.
+func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
+	loaded, err := spec.Load(dir, c.Env)
+	if err != nil {
+		return nil, err
+	}
+	lockPath := filepath.Join(dir, source.LockFileName)
+	oldLock, err := source.ReadLock(lockPath)
+	if err != nil {
+		return nil, &diag.Err{List: diag.List{{Subject: lockPath, Message: err.Error()}}}
+	}
+	b := &build{
+		ctx:      ctx,
+		dir:      dir,
+		p:        &loaded.Platform,
+		pos:      loaded.Positions,
+		workers:  c.workers(),
+		logger:   c.cfg.Logger,
+		resolver: source.New(source.Options{PlatformDir: dir, CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
+		charts:   map[string]*helmsdk.Chart{},
+	}
+	res := b.run()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if b.diags.HasErrors() {
+		return nil, b.diags.AsError()
+	}
+	// Entries this run did not ask for stay: another environment may use
+	// them, and a lock must not flip between environments.
+	newLock := source.NewLock(append(b.lockEntries, oldLock.Charts...))
+	res.lock = newLock
+	res.LockChanges = oldLock.Diff(newLock)
+	if c.Locked && len(res.LockChanges) > 0 {
+		l := diag.List{}
+		for _, ch := range res.LockChanges {
+			l = append(l, diag.Diagnostic{Subject: lockPath, Message: "--locked, but the lock would change: " + ch})
+		}
+		return nil, l.AsError()
+	}
+	res.Warnings = b.diags.Warnings()
+	return res, nil
+}
+
+func (c *Compile) workers() int {
+	if c.Concurrency > 0 {
+		return c.Concurrency
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// build is the state of one compile run.
+type build struct {
+	ctx      context.Context
+	dir      string
+	p        *spec.Platform
+	pos      *spec.Positions
+	workers  int
+	logger   *slog.Logger
+	resolver *source.Resolver
+
+	mu          sync.Mutex
+	diags       diag.List
+	lockEntries []source.LockEntry
+	charts      map[string]*helmsdk.Chart // by release name
+}
+
+func (b *build) errAt(path spec.Path, subject, format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.diags = append(b.diags, diag.At(b.pos.Of(path), subject, format, args...))
+}
+
+func (b *build) warn(subject, format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.diags = append(b.diags, diag.Diagnostic{Severity: diag.Warning, Subject: subject, Message: fmt.Sprintf(format, args...)})
+}
+
+// parallel runs f for 0..n-1 on b.workers goroutines.
+func (b *build) parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(b.workers, max(n, 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if b.ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

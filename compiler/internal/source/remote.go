@@ -1,0 +1,167 @@
+package source
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pono-gitops/pono/internal/helmsdk"
+)
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// repoIndex is the part of a Helm repository index.yaml pono needs.
+type repoIndex struct {
+	Entries map[string][]struct {
+		Version string   `json:"version"`
+		URLs    []string `json:"urls"`
+		Digest  string   `json:"digest"`
+	} `json:"entries"`
+}
+
+func (r *Resolver) resolveRepo(ctx context.Context, req Request, cons *semver.Constraints, locked LockEntry, hasLock bool) (*Resolved, error) {
+	if hasLock {
+		if ch, ok := r.fromCache(locked); ok {
+			if v, err := semver.NewVersion(locked.Version); err == nil && cons.Check(v) {
+				return &Resolved{Chart: ch, Entry: locked}, nil
+			}
+		}
+	}
+	if r.opts.Offline {
+		return nil, fmt.Errorf("offline: chart %q %q from %s is not in the lock and cache (compile once online)", req.Chart, req.Constraint, req.Source.Repo)
+	}
+	base := strings.TrimSuffix(req.Source.Repo, "/") + "/"
+	r.mu.Lock()
+	ov, ok := r.indexes[base]
+	if !ok {
+		ov = &onceValue[*repoIndex]{}
+		r.indexes[base] = ov
+	}
+	r.mu.Unlock()
+	idx, err := ov.get(func() (*repoIndex, error) {
+		b, err := r.get(ctx, base+"index.yaml", req.Source.InsecureSkipTLSVerify)
+		if err != nil {
+			return nil, err
+		}
+		var ix repoIndex
+		if err := yaml.Unmarshal(b, &ix); err != nil {
+			return nil, fmt.Errorf("%sindex.yaml: %w", base, err)
+		}
+		return &ix, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var cands []candidate
+	for _, e := range idx.Entries[req.Chart] {
+		if len(e.URLs) == 0 {
+			continue
+		}
+		u, err := url.Parse(e.URLs[0])
+		if err != nil {
+			continue
+		}
+		b, _ := url.Parse(base)
+		cands = append(cands, candidate{version: e.Version, path: b.ResolveReference(u).String(), archive: true, digest: e.Digest})
+	}
+	if len(cands) == 0 {
+		return nil, fmt.Errorf("chart %q not found in repository %s", req.Chart, req.Source.Repo)
+	}
+	c, err := pick(cands, cons, locked, hasLock)
+	if err != nil {
+		return nil, fmt.Errorf("chart %q in %s: %w", req.Chart, req.Source.Repo, err)
+	}
+	b, err := r.get(ctx, c.path, req.Source.InsecureSkipTLSVerify)
+	if err != nil {
+		return nil, err
+	}
+	digest := helmsdk.ArchiveDigest(b)
+	if c.digest != "" && "sha256:"+strings.TrimPrefix(c.digest, "sha256:") != digest {
+		return nil, fmt.Errorf("chart %q %s from %s: digest %s does not match the repository index (%s)", req.Chart, c.version, c.path, digest, c.digest)
+	}
+	return r.finishRemote(req, b, c.path, c.version)
+}
+
+func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked LockEntry, hasLock bool) (*Resolved, error) {
+	if hasLock {
+		if ch, ok := r.fromCache(locked); ok {
+			if v, err := semver.NewVersion(locked.Version); err == nil && cons.Check(v) {
+				return &Resolved{Chart: ch, Entry: locked}, nil
+			}
+		}
+	}
+	ref := strings.TrimSuffix(req.Source.OCI, "/") + "/" + req.Chart
+	if r.opts.Offline {
+		return nil, fmt.Errorf("offline: chart %q %q from %s is not in the lock and cache (compile once online)", req.Chart, req.Constraint, ref)
+	}
+	opts := helmsdk.OCIOptions{PlainHTTP: req.Source.PlainHTTP, InsecureSkipTLSVerify: req.Source.InsecureSkipTLSVerify}
+	tags, err := helmsdk.OCITags(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	var cands []candidate
+	for _, t := range tags {
+		cands = append(cands, candidate{version: t, path: ref, archive: true})
+	}
+	c, err := pick(cands, cons, locked, hasLock)
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", ref, err)
+	}
+	b, err := helmsdk.OCIPull(ref, c.version, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.finishRemote(req, b, ref+":"+c.version, c.version)
+}
+
+func (r *Resolver) finishRemote(req Request, b []byte, location, version string) (*Resolved, error) {
+	ch, err := helmsdk.LoadArchiveBytes(b, location)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkName(ch, req.Chart, location); err != nil {
+		return nil, err
+	}
+	if ch.Version() != version {
+		return nil, fmt.Errorf("%s: chart says version %s, source says %s", location, ch.Version(), version)
+	}
+	if err := r.storeCache(b); err != nil {
+		return nil, err
+	}
+	return &Resolved{Chart: ch, Entry: LockEntry{
+		Source: req.SourceName, Chart: req.Chart, Constraint: req.Constraint,
+		Version: version, Location: location, Digest: ch.Digest,
+	}}, nil
+}
+
+func (r *Resolver) get(ctx context.Context, u string, insecure bool) ([]byte, error) {
+	client := r.opts.HTTPClient
+	if insecure {
+		client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: %s", u, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	return b, nil
+}

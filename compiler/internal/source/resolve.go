@@ -1,0 +1,194 @@
+// Package source finds the chart an extension asks for in its source (a
+// local directory or archive, a Helm HTTP repository, an OCI registry),
+// picks the version its constraint allows, pins it in the lock, and caches
+// remote charts by digest so later compiles and --offline need no network.
+package source
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+)
+
+// Options configure a Resolver.
+type Options struct {
+	// PlatformDir anchors relative source paths.
+	PlatformDir string
+	// CacheDir holds charts by digest (charts/sha256/<hex>.tgz).
+	CacheDir string
+	// Offline forbids network access: remote charts must be in the lock and
+	// the cache.
+	Offline bool
+	// Lock is the current lock; locked versions are preferred while they
+	// still satisfy the constraint.
+	Lock       *Lock
+	HTTPClient *http.Client
+}
+
+// Resolver resolves charts; it is safe for concurrent use.
+type Resolver struct {
+	opts Options
+
+	mu      sync.Mutex
+	dirs    map[string]*onceValue[map[string][]candidate]
+	indexes map[string]*onceValue[*repoIndex]
+}
+
+type onceValue[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (o *onceValue[T]) get(f func() (T, error)) (T, error) {
+	o.once.Do(func() { o.v, o.err = f() })
+	return o.v, o.err
+}
+
+// New returns a Resolver.
+func New(opts Options) *Resolver {
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = http.DefaultClient
+	}
+	if opts.Lock == nil {
+		opts.Lock = &Lock{Version: 1}
+	}
+	return &Resolver{opts: opts, dirs: map[string]*onceValue[map[string][]candidate]{}, indexes: map[string]*onceValue[*repoIndex]{}}
+}
+
+// Resolved is a chart ready to render, with its lock entry.
+type Resolved struct {
+	Chart *helmsdk.Chart
+	Entry LockEntry
+}
+
+// Request names a chart in a source.
+type Request struct {
+	SourceName string
+	Source     spec.Source
+	Chart      string
+	Constraint string
+}
+
+// Resolve finds, loads and pins the chart req asks for.
+func (r *Resolver) Resolve(ctx context.Context, req Request) (*Resolved, error) {
+	cons, err := semver.NewConstraint(req.Constraint)
+	if err != nil {
+		return nil, fmt.Errorf("version %q is not a version or semver range: %w", req.Constraint, err)
+	}
+	locked, hasLock := r.opts.Lock.Find(req.SourceName, req.Chart, req.Constraint)
+	switch {
+	case req.Source.Path != "":
+		return r.resolvePath(req, cons, locked, hasLock)
+	case req.Source.Repo != "":
+		return r.resolveRepo(ctx, req, cons, locked, hasLock)
+	case req.Source.OCI != "":
+		return r.resolveOCI(req, cons, locked, hasLock)
+	}
+	return nil, fmt.Errorf("source %q has none of path, repo or oci", req.SourceName)
+}
+
+// candidate is one version of a chart a source offers.
+type candidate struct {
+	version string
+	// path is a chart directory or archive for path sources, a download URL
+	// for repositories.
+	path    string
+	archive bool
+	digest  string // known digest (repository index), if any
+}
+
+// pick chooses the locked version when it still satisfies the constraint,
+// else the highest satisfying version.
+func pick(cands []candidate, cons *semver.Constraints, locked LockEntry, hasLock bool) (candidate, error) {
+	type vc struct {
+		v *semver.Version
+		c candidate
+	}
+	var ok []vc
+	var all []string
+	for _, c := range cands {
+		all = append(all, c.version)
+		v, err := semver.NewVersion(c.version)
+		if err != nil || !cons.Check(v) {
+			continue
+		}
+		ok = append(ok, vc{v, c})
+	}
+	if len(ok) == 0 {
+		sort.Strings(all)
+		if len(all) == 0 {
+			return candidate{}, fmt.Errorf("no versions available")
+		}
+		return candidate{}, fmt.Errorf("no version satisfies %q (available: %s)", cons.String(), strings.Join(all, ", "))
+	}
+	if hasLock {
+		for _, x := range ok {
+			if x.c.version == locked.Version {
+				return x.c, nil
+			}
+		}
+	}
+	sort.Slice(ok, func(i, j int) bool { return ok[i].v.GreaterThan(ok[j].v) })
+	return ok[0].c, nil
+}
+
+func (r *Resolver) cachePath(digest string) string {
+	return filepath.Join(r.opts.CacheDir, "charts", "sha256", strings.TrimPrefix(digest, "sha256:")+".tgz")
+}
+
+// fromCache loads a locked remote chart from the digest cache, if present.
+func (r *Resolver) fromCache(locked LockEntry) (*helmsdk.Chart, bool) {
+	if r.opts.CacheDir == "" || locked.Digest == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(r.cachePath(locked.Digest))
+	if err != nil || helmsdk.ArchiveDigest(b) != locked.Digest {
+		return nil, false
+	}
+	ch, err := helmsdk.LoadArchiveBytes(b, locked.Location)
+	if err != nil {
+		return nil, false
+	}
+	return ch, true
+}
+
+func (r *Resolver) storeCache(b []byte) error {
+	if r.opts.CacheDir == "" {
+		return nil
+	}
+	p := r.cachePath(helmsdk.ArchiveDigest(b))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("chart cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("chart cache: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("chart cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("chart cache: %w", err)
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
+func checkName(ch *helmsdk.Chart, want, where string) error {
+	if ch.Name() != want {
+		return fmt.Errorf("%s holds chart %q, not %q", where, ch.Name(), want)
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package spec
+
+// Platform is the decoded, defaulted platform description.
+type Platform struct {
+	Name       string               `json:"name"`
+	Kubernetes Kubernetes           `json:"kubernetes"`
+	Registry   Registry             `json:"registry"`
+	Namespaces Namespaces           `json:"namespaces"`
+	Globals    map[string]any       `json:"globals"`
+	Sources    map[string]Source    `json:"sources"`
+	Extensions map[string]Extension `json:"extensions"`
+	Policy     Policy               `json:"policy"`
+}
+
+type Kubernetes struct {
+	Version     string   `json:"version"`
+	APIVersions []string `json:"apiVersions"`
+}
+
+type Registry struct {
+	URL      string `json:"url"`
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
+}
+
+type Namespaces struct {
+	Admin      string `json:"admin"`
+	Services   string `json:"services"`
+	Extensions string `json:"extensions"`
+	Helm       string `json:"helm"`
+	Releases   string `json:"releases,omitempty"`
+}
+
+// ReleaseNamespace is where extension releases are stored.
+func (n Namespaces) ReleaseNamespace() string {
+	if n.Releases != "" {
+		return n.Releases
+	}
+	return n.Admin
+}
+
+type Source struct {
+	Path                  string `json:"path,omitempty"`
+	BuildVersion          string `json:"buildVersion,omitempty"`
+	Repo                  string `json:"repo,omitempty"`
+	OCI                   string `json:"oci,omitempty"`
+	PlainHTTP             bool   `json:"plainHTTP"`
+	InsecureSkipTLSVerify bool   `json:"insecureSkipTLSVerify"`
+}
+
+type Extension struct {
+	Chart      string              `json:"chart,omitempty"`
+	Source     string              `json:"source,omitempty"`
+	Version    string              `json:"version"`
+	Parameters map[string]any      `json:"parameters"`
+	Sensitive  []string            `json:"sensitive"`
+	Values     map[string]any      `json:"values"`
+	Namespace  string              `json:"namespace,omitempty"`
+	Needs      []string            `json:"needs"`
+	Instances  map[string]Instance `json:"instances"`
+}
+
+type Instance struct {
+	Parameters map[string]any `json:"parameters"`
+	Values     map[string]any `json:"values"`
+	Needs      []string       `json:"needs"`
+}
+
+type Policy struct {
+	Allow map[string][]string `json:"allow"`
+}

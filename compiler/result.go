@@ -1,0 +1,75 @@
+package compiler
+
+import (
+	"github.com/pono-gitops/pono/compiler/diag"
+	"github.com/pono-gitops/pono/compiler/internal/source"
+	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/compiler/kaapana"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+)
+
+// Result is a compiled platform.
+type Result struct {
+	Platform PlatformInfo `json:"platform"`
+	// Releases, sorted by name.
+	Releases []Release `json:"releases"`
+	// Extensions describe each extension as Kaapana's Extensions page would.
+	Extensions []ExtensionInfo `json:"-"`
+	// Manifests are the canonical rendered manifests by release name.
+	Manifests map[string][]byte `json:"-"`
+	// Warnings found while compiling (nondeterministic fields, multi-
+	// installable charts without instances...).
+	Warnings diag.List `json:"-"`
+	// LockChanges says how the lock differs from the one on disk.
+	LockChanges []string `json:"-"`
+
+	lock   *source.Lock
+	charts map[string]*helmsdk.Chart
+}
+
+// PlatformInfo is what later stages need from the platform itself.
+type PlatformInfo struct {
+	Name        string          `json:"name"`
+	Namespaces  spec.Namespaces `json:"namespaces"`
+	KubeVersion string          `json:"kubeVersion"`
+	APIVersions []string        `json:"apiVersions,omitempty"`
+}
+
+// ExtensionInfo is one row of `pono ext list`.
+type ExtensionInfo struct {
+	Name       string          `json:"name"`
+	Chart      string          `json:"chart"`
+	Version    string          `json:"version"`
+	Kind       string          `json:"kind"`
+	Stability  string          `json:"stability"`
+	Multi      bool            `json:"multiInstallable"`
+	GPU        bool            `json:"gpu"`
+	Internal   bool            `json:"internal"`
+	Instances  []string        `json:"instances,omitempty"`
+	Parameters []kaapana.Param `json:"parameters,omitempty"`
+}
+
+// Chart returns the loaded chart of a release, for installing it.
+func (r *Result) Chart(release string) *helmsdk.Chart { return r.charts[release] }
+
+// Release returns the named release.
+func (r *Result) Release(name string) (Release, bool) {
+	for _, rel := range r.Releases {
+		if rel.Name == name {
+			return rel, true
+		}
+	}
+	return Release{}, false
+}
+
+func (b *build) platformInfo() PlatformInfo {
+	return PlatformInfo{Name: b.p.Name, Namespaces: b.p.Namespaces, KubeVersion: b.p.Kubernetes.Version, APIVersions: b.p.Kubernetes.APIVersions}
+}
+
+func (b *build) extensionInfo(name string, ext spec.Extension, rc resolvedChart) ExtensionInfo {
+	return ExtensionInfo{
+		Name: name, Chart: rc.meta.Name, Version: rc.chart.Version(), Kind: rc.meta.Kind,
+		Stability: rc.meta.Stability(), Multi: rc.meta.MultiInstallable, GPU: rc.meta.GPU,
+		Internal: rc.meta.Internal, Instances: sortedKeys(ext.Instances), Parameters: rc.meta.Params,
+	}
+}
