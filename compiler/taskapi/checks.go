@@ -159,6 +159,9 @@ func (c checker) scaleRule(r *ScaleRule, p jsonPath) {
 
 // compileTargetRegex anchors the regex like Python's re.fullmatch.
 func compileTargetRegex(expr string) (*regexp.Regexp, error) {
+	if _, err := regexp.Compile(expr); err != nil {
+		return nil, err
+	}
 	return regexp.Compile(`^(?:` + expr + `)$`)
 }
 
@@ -250,15 +253,15 @@ func mountNames(ms []IOMount) string {
 // config checks that the Kubernetes objects in a k8s config decode.
 func (c checker) config(cfg *Config) {
 	p := jsonPath{}.key("config")
-	decodeAll(c, cfg.EnvVars, p.key("env_vars"), func() any { return new(corev1.EnvVar) })
-	decodeAll(c, cfg.Volumes, p.key("volumes"), func() any { return new(corev1.Volume) })
-	decodeAll(c, cfg.VolumeMounts, p.key("volume_mounts"), func() any { return new(corev1.VolumeMount) })
+	decodeAll(c, cfg.EnvVars, p.key("env_vars"), "EnvVar", func() any { return new(corev1.EnvVar) })
+	decodeAll(c, cfg.Volumes, p.key("volumes"), "Volume", func() any { return new(corev1.Volume) })
+	decodeAll(c, cfg.VolumeMounts, p.key("volume_mounts"), "VolumeMount", func() any { return new(corev1.VolumeMount) })
 }
 
-func decodeAll(c checker, raws []json.RawMessage, p jsonPath, newT func() any) {
+func decodeAll(c checker, raws []json.RawMessage, p jsonPath, kind string, newT func() any) {
 	for i, raw := range raws {
 		if err := decodeStrict(raw, newT()); err != nil {
-			c.errorf(p.idx(i), "not a Kubernetes %T: %v", newT(), err)
+			c.errorf(p.idx(i), "not a Kubernetes %s: %v", kind, err)
 		}
 	}
 }

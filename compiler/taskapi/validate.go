@@ -2,6 +2,7 @@ package taskapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -60,6 +61,10 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 			return r, nil
 		}
 		src = rendered
+	}
+	if d, ok := syntaxError(src); ok {
+		r.add(d)
+		return r, nil
 	}
 	doc, err := parseDocument(file, src)
 	if err != nil {
@@ -175,4 +180,23 @@ func firstMsg(err error) string {
 	}
 	f, a := errs[0].Msg()
 	return fmt.Sprintf(f, a...)
+}
+
+// syntaxError reports the first JSON syntax error with its position.
+func syntaxError(src []byte) (Diagnostic, bool) {
+	var v any
+	err := json.Unmarshal(src, &v)
+	if err == nil {
+		return Diagnostic{}, false
+	}
+	d := Diagnostic{Severity: SeverityError, Message: "not valid JSON: " + err.Error()}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := 1, 1
+		for _, b := range src[:min(int(se.Offset), len(src))] {
+			line, col = advance(b, line, col)
+		}
+		d.Line, d.Col = line, max(col-1, 1)
+	}
+	return d, true
 }
