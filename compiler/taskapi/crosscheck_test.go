@@ -91,7 +91,9 @@ func TestSchemaCrossCheck(t *testing.T) {
 		}},
 		{name: "unknown key", mutate: func(d map[string]any) { d["retries"] = 3 }},
 		{name: "config null", mutate: func(d map[string]any) { d["config"] = nil }},
-		{name: "config docker", mutate: func(d map[string]any) { d["config"] = map[string]any{"type": "docker", "labels": map[string]any{"a": "b"}} }},
+		{name: "config docker", mutate: func(d map[string]any) {
+			d["config"] = map[string]any{"type": "docker", "labels": map[string]any{"a": "b"}}
+		}},
 		{name: "config k8s fields", mutate: func(d map[string]any) {
 			d["config"] = map[string]any{"type": "k8s", "namespace": "ns", "imagePullSecrets": []any{"registry-secret"},
 				"labels": map[string]any{"a": "b"}, "annotations": map[string]any{"x": "y"},

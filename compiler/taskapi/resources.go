@@ -2,8 +2,8 @@ package taskapi
 
 import (
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"os"
 
 	"k8s.io/apimachinery/pkg/api/resource"

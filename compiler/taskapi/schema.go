@@ -127,6 +127,10 @@ type schemaChecker struct {
 }
 
 func (c *schemaChecker) check(schema cue.Value, n ast.Expr, p jsonPath) {
+	if !schema.Exists() {
+		// A member of an open struct ({name: string, ...}): anything goes.
+		return
+	}
 	switch n := n.(type) {
 	case *ast.StructLit:
 		s := pickKind(schema, cue.StructKind)
