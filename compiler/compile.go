@@ -48,6 +48,10 @@ type Compile struct {
 	Offline bool
 	// Locked fails when the lock file would change.
 	Locked bool
+	// SchemaOnly checks the platform files (schema, sources, needs) without
+	// resolving or rendering charts: for platforms whose charts are not at
+	// hand, such as a description reviewed before its charts are published.
+	SchemaOnly bool
 	// Concurrency bounds parallel chart loading and rendering (default:
 	// the number of CPUs).
 	Concurrency int
@@ -84,6 +88,13 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		logger:   c.cfg.Logger,
 		resolver: source.New(source.Options{PlatformDir: dir, CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
 		charts:   map[string]*helmsdk.Chart{},
+	}
+	if c.SchemaOnly {
+		b.checkStatic()
+		if b.diags.HasErrors() {
+			return nil, b.diags.AsError()
+		}
+		return &Result{Platform: b.platformInfo(), Warnings: b.diags.Warnings(), lock: oldLock}, nil
 	}
 	res := b.run()
 	if err := ctx.Err(); err != nil {

@@ -3,6 +3,8 @@ package compiler
 import (
 	"sort"
 	"strings"
+
+	"github.com/pono-gitops/pono/compiler/internal/spec"
 )
 
 // resolveNeeds turns extension names in needs into release names and
@@ -96,4 +98,19 @@ func findCycle(graph map[string][]string) []string {
 		}
 	}
 	return nil
+}
+
+// checkStatic runs the checks that need no chart: sources, each extension's
+// source, and that needs name declared extensions.
+func (b *build) checkStatic() {
+	b.checkSources()
+	for _, name := range sortedKeys(b.p.Extensions) {
+		b.chartKeyFor(name)
+		for _, n := range b.p.Extensions[name].Needs {
+			ext, _, _ := strings.Cut(n, "/")
+			if _, ok := b.p.Extensions[ext]; !ok {
+				b.errAt(spec.P("extensions", name, "needs"), "extension "+name, "needs %q, which is not an extension of this platform", n)
+			}
+		}
+	}
 }

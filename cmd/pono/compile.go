@@ -40,6 +40,7 @@ func printWarnings(w io.Writer, res *compiler.Result) {
 
 func newValidateCmd(s streams) *cobra.Command {
 	var f compileFlags
+	var schemaOnly bool
 	cmd := &cobra.Command{
 		Use:   "validate DIR",
 		Short: "Check a platform: schema, parameters, charts, rendering and policy",
@@ -47,16 +48,23 @@ func newValidateCmd(s streams) *cobra.Command {
 			"and checked against policy) and reports every problem at once, without writing anything.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := f.action(s).Run(cmd.Context(), args[0])
+			c := f.action(s)
+			c.SchemaOnly = schemaOnly
+			res, err := c.Run(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			printWarnings(s.err, res)
+			if schemaOnly {
+				fmt.Fprintf(s.out, "platform %s is valid (schema only; charts not resolved or rendered)\n", res.Platform.Name)
+				return nil
+			}
 			fmt.Fprintf(s.out, "platform %s is valid: %d extensions, %d releases\n", res.Platform.Name, len(res.Extensions), len(res.Releases))
 			return nil
 		},
 	}
 	f.bind(cmd)
+	cmd.Flags().BoolVar(&schemaOnly, "schema-only", false, "check the platform files only; do not resolve or render charts")
 	return cmd
 }
 
