@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +32,20 @@ func (f *compileFlags) action(s streams) *compiler.Compile {
 	c.Offline = f.offline
 	c.Locked = f.locked
 	return c
+}
+
+// printReleases prints a one-line summary per compiled release.
+func printReleases(w io.Writer, rels []compiler.Release) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tCHART\tVERSION\tKIND\tNEEDS")
+	for _, r := range rels {
+		needs := "-"
+		if len(r.Needs) > 0 {
+			needs = strings.Join(r.Needs, ",")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Chart.Name, r.Chart.Version, r.Kind, needs)
+	}
+	return tw.Flush()
 }
 
 func printWarnings(w io.Writer, res *compiler.Result) {
@@ -99,7 +115,7 @@ func newCompileCmd(s streams) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(s.out, "compiled platform %s: %d releases into %s\n", res.Platform.Name, len(res.Releases), out)
-			return nil
+			return printReleases(s.out, res.Releases)
 		},
 	}
 	f.bind(cmd)
