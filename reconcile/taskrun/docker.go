@@ -1,0 +1,156 @@
+package taskrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"time"
+
+	"github.com/pono-gitops/pono/compiler/taskapi"
+	"github.com/pono-gitops/pono/internal/dockerengine"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Labels pono sets on every task container, besides config.labels.
+const (
+	LabelTask     = "pono.dev/task"
+	LabelTemplate = "pono.dev/template"
+)
+
+// DockerSpec is the container a task instance runs as in docker mode:
+// inputs are bind-mounted read-only, outputs read-write (an output whose
+// host path is already an input stays read-only, and a mounted_path already
+// used is skipped, as in Kaapana); the command replaces the image's
+// entrypoint, as a Kubernetes command does; the memory limit is the
+// computed limits.memory without swap, requests.memory the reservation.
+func DockerSpec(in *taskapi.Instance, c *taskapi.Computed, network string) (dockerengine.RunSpec, error) {
+	spec := dockerengine.RunSpec{
+		Image:       in.Image,
+		Entrypoint:  in.Command,
+		Env:         in.EnvList(),
+		Labels:      map[string]string{},
+		NetworkMode: network,
+		MemoryBytes: c.MemoryLimitBytes,
+	}
+	for k, v := range in.Config.Labels {
+		spec.Labels[k] = v
+	}
+	spec.Labels[LabelTask] = in.Name
+	spec.Labels[LabelTemplate] = in.Identifier
+	if q, ok := c.Resources.Requests["memory"]; ok {
+		v, err := resource.ParseQuantity(string(q))
+		if err != nil {
+			return spec, fmt.Errorf("requests.memory: %w", err)
+		}
+		spec.MemoryReservationBytes = v.Value()
+	}
+	hosts, mounts := map[string]bool{}, map[string]bool{}
+	for _, ch := range in.Inputs {
+		if mounts[path.Clean(ch.MountedPath)] {
+			continue
+		}
+		hosts[path.Clean(ch.HostPath)], mounts[path.Clean(ch.MountedPath)] = true, true
+		spec.Binds = append(spec.Binds, ch.HostPath+":"+ch.MountedPath+":ro")
+	}
+	for _, ch := range in.Outputs {
+		if hosts[path.Clean(ch.HostPath)] || mounts[path.Clean(ch.MountedPath)] {
+			continue
+		}
+		mounts[path.Clean(ch.MountedPath)] = true
+		spec.Binds = append(spec.Binds, ch.HostPath+":"+ch.MountedPath+":rw")
+	}
+	return spec, nil
+}
+
+func (r *Runner) runDocker(ctx context.Context, rec *Record) error {
+	c, err := r.dockerClient("")
+	if err != nil {
+		return err
+	}
+	spec, err := DockerSpec(&rec.Task, &rec.Computed, r.cfg.Network)
+	if err != nil {
+		return err
+	}
+	// Output directories are created by pono, owned by the caller, rather
+	// than by the engine as root.
+	for _, ch := range rec.Task.Outputs {
+		if err := os.MkdirAll(ch.HostPath, 0o755); err != nil {
+			return fmt.Errorf("output channel %q: %w", ch.Name, err)
+		}
+	}
+	id, err := c.Create(ctx, spec)
+	if err != nil {
+		return err
+	}
+	rec.ID = id
+	rec.Docker = &DockerTarget{Host: c.Host(), ContainerID: id}
+	if err := c.Start(ctx, id); err != nil {
+		return err
+	}
+	r.cfg.Logger.Info("task started", "mode", "docker", "container", id[:min(12, len(id))], "image", spec.Image, "memory_limit", spec.MemoryBytes)
+	return nil
+}
+
+func (r *Runner) dockerFor(rec *Record) (*dockerengine.Client, error) {
+	host := ""
+	if rec.Docker != nil && r.cfg.DockerHost == "" {
+		host = rec.Docker.Host
+	}
+	return r.dockerClient(host)
+}
+
+func (r *Runner) logsDocker(ctx context.Context, rec *Record, follow bool, w io.Writer) error {
+	c, err := r.dockerFor(rec)
+	if err != nil {
+		return err
+	}
+	return c.Logs(ctx, rec.ID, follow, w, w)
+}
+
+func (r *Runner) statusDocker(ctx context.Context, rec *Record) (*Status, error) {
+	c, err := r.dockerFor(rec)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.Inspect(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	var s Status
+	switch st.Status {
+	case "created":
+		s = Status{Phase: PhasePending}
+	case "running", "paused", "restarting":
+		s = Status{Phase: PhaseRunning}
+	case "exited", "dead":
+		s = finished(st.ExitCode, st.OOMKilled)
+		if st.Error != "" {
+			s.Message = st.Error
+		}
+	default:
+		s = Status{Phase: PhaseUnknown, Reason: st.Status}
+	}
+	s.MemoryLimitBytes = st.MemoryBytes
+	return &s, nil
+}
+
+func (r *Runner) waitDocker(ctx context.Context, rec *Record) (*Status, error) {
+	c, err := r.dockerFor(rec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Wait(ctx, rec.ID); err != nil {
+		return nil, err
+	}
+	return r.statusDocker(ctx, rec)
+}
+
+func (r *Runner) stopDocker(ctx context.Context, rec *Record) error {
+	c, err := r.dockerFor(rec)
+	if err != nil {
+		return err
+	}
+	return c.Stop(ctx, rec.ID, 10*time.Second)
+}
