@@ -279,7 +279,7 @@ func (b *build) release(ext, inst, relName string, params, values map[string]any
 			rel.Chart.Source = k
 		}
 	}
-	rel.Digest = releaseDigest(rel)
+	rel.Digest = releaseDigest(rel, b.p.Kubernetes)
 	return &pending{rel: rel, chart: rc.chart, extPath: path}
 }
 
@@ -306,16 +306,21 @@ func normalize(v map[string]any) map[string]any {
 	return out
 }
 
-// releaseDigest hashes what decides a release's content: the chart digest,
-// the values, the namespace and labels, and pono's render version.
-func releaseDigest(r Release) string {
+// releaseDigest hashes everything that decides a release's content: its
+// name and namespace, the chart digest, the values, the labels, the
+// Kubernetes version and API versions charts render against, and pono's
+// render version. Equal digests render equal manifests.
+func releaseDigest(r Release, k spec.Kubernetes) string {
 	b, _ := json.Marshal(struct {
-		Chart     string            `json:"chart"`
-		Namespace string            `json:"namespace"`
-		Values    map[string]any    `json:"values"`
-		Labels    map[string]string `json:"labels"`
-		Render    string            `json:"render"`
-	}{r.Chart.Digest, r.Namespace, r.Values, r.Labels, RenderVersion})
+		Name        string            `json:"name"`
+		Namespace   string            `json:"namespace"`
+		Chart       string            `json:"chart"`
+		Values      map[string]any    `json:"values"`
+		Labels      map[string]string `json:"labels"`
+		KubeVersion string            `json:"kubeVersion"`
+		APIVersions []string          `json:"apiVersions"`
+		Render      string            `json:"render"`
+	}{r.Name, r.Namespace, r.Chart.Digest, r.Values, r.Labels, k.Version, k.APIVersions, RenderVersion})
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -27,6 +27,51 @@ type Config struct {
 	CacheDir   string
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// RenderCache, when set, is shared between compiles: a release whose
+	// digest was rendered before is not rendered again (pono diff compiles
+	// two revisions and renders only what changed).
+	RenderCache *RenderCache
+}
+
+// RenderCache remembers rendered releases by release digest. It is safe
+// for concurrent use.
+type RenderCache struct {
+	mu sync.Mutex
+	m  map[string]rendered
+	// hits counts reused renders, for tests and benchmarks.
+	hits int
+}
+
+// NewRenderCache returns an empty cache.
+func NewRenderCache() *RenderCache { return &RenderCache{m: map[string]rendered{}} }
+
+// Hits is how many releases were served from the cache.
+func (c *RenderCache) Hits() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits
+}
+
+func (c *RenderCache) get(digest string) (rendered, bool) {
+	if c == nil {
+		return rendered{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[digest]
+	if ok {
+		c.hits++
+	}
+	return r, ok
+}
+
+func (c *RenderCache) put(digest string, r rendered) {
+	if c == nil || r.err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[digest] = r
 }
 
 // DefaultCacheDir is $PONO_CACHE, else the user cache directory's pono.
@@ -86,6 +131,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		pos:      loaded.Positions,
 		workers:  c.workers(),
 		logger:   c.cfg.Logger,
+		cache:    c.cfg.RenderCache,
 		resolver: source.New(source.Options{PlatformDir: dir, CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
 		charts:   map[string]*helmsdk.Chart{},
 	}
@@ -135,6 +181,7 @@ type build struct {
 	workers  int
 	logger   *slog.Logger
 	resolver *source.Resolver
+	cache    *RenderCache
 
 	mu          sync.Mutex
 	diags       diag.List

@@ -21,7 +21,12 @@ type rendered struct {
 func (b *build) render(rels []*pending, res *Result) {
 	out := make([]rendered, len(rels))
 	b.parallel(len(rels), func(i int) {
+		if r, ok := b.cache.get(rels[i].rel.Digest); ok {
+			out[i] = r
+			return
+		}
 		out[i] = b.renderOne(rels[i])
+		b.cache.put(rels[i].rel.Digest, out[i])
 	})
 	var all []manifest.Object
 	for i, r := range out {

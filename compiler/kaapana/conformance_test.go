@@ -31,9 +31,9 @@ func TestConformance(t *testing.T) {
 		t.Fatalf("Kaapana reference files missing at %s (shared/ must sit next to the repository): %v", kaapanaDir, err)
 	}
 	type want struct {
-		kind                             string
-		experimental, multi, internal    bool
-		params                           map[string]string // name -> type
+		kind                          string
+		experimental, multi, internal bool
+		params                        map[string]string // name -> type
 	}
 	tests := map[string]want{
 		"collabora-chart":        {kind: KindApplication},
