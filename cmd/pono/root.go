@@ -46,6 +46,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newValidateCmd(s),
 		newCompileCmd(s),
 		newExtCmd(s),
+		newTaskCmd(s),
 		newVersionCmd(s),
 	)
 	return root
