@@ -46,6 +46,8 @@ func newRootCmd(s streams) *cobra.Command {
 		newValidateCmd(s),
 		newCompileCmd(s),
 		newExtCmd(s),
+		newApplyCmd(s),
+		newStatusCmd(s),
 		newTaskCmd(s),
 		newVersionCmd(s),
 	)

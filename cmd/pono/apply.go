@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/pono-gitops/pono/reconcile"
+)
+
+// kubeFlags select the cluster, as kubectl and helm do.
+type kubeFlags struct {
+	kubeconfig string
+	context    string
+}
+
+func (k *kubeFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&k.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
+	cmd.Flags().StringVar(&k.context, "kube-context", "", "kubeconfig context to use")
+}
+
+func (k *kubeFlags) restConfig() (*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if k.kubeconfig != "" {
+		rules.ExplicitPath = k.kubeconfig
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: k.context}).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig: %w", err)
+	}
+	// client-go's default of 5 requests per second would make pono wait on
+	// itself; the API server's priority and fairness still protects it.
+	cfg.QPS, cfg.Burst = 100, 200
+	return cfg, nil
+}
+
+func newApplyCmd(s streams) *cobra.Command {
+	var f compileFlags
+	var k kubeFlags
+	cfg := &reconcile.Config{}
+	a := reconcile.NewApply(cfg)
+	var onInstallFailure string
+	cmd := &cobra.Command{
+		Use:   "apply DIR",
+		Short: "Converge the cluster to the platform: install, upgrade and prune Helm releases",
+		Long: "apply compiles the platform in DIR and makes the cluster match it through the Helm SDK\n" +
+			"(releases stored in Secrets, as the helm CLI does). Only releases labelled as pono's for\n" +
+			"this platform are upgraded or removed; a same-named release pono does not own fails.\n" +
+			"Releases run in dependency order (needs, CRDs before their users, namespaces before their\n" +
+			"users) with bounded parallelism; a failure blocks only the releases that depend on it.\n" +
+			"An unchanged release is skipped without rendering or writing. An invalid platform applies\n" +
+			"nothing.",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch onInstallFailure {
+			case "uninstall":
+				a.UninstallOnFailure = true
+			case "keep":
+				a.UninstallOnFailure = false
+			default:
+				return usageErr(fmt.Errorf("--on-install-failure: want uninstall or keep, got %q", onInstallFailure))
+			}
+			if a.Concurrency < 1 {
+				return usageErr(errors.New("--concurrency must be at least 1"))
+			}
+			rc, err := k.restConfig()
+			if err != nil {
+				return err
+			}
+			res, err := f.action(s).Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(s.err, res)
+			pr := newProgress(s.err)
+			cfg.RESTConfig, cfg.Progress = rc, pr.event
+			rep, err := a.Run(cmd.Context(), res)
+			pr.finish()
+			if rep != nil {
+				printApplyReport(s.out, rep)
+			}
+			var fe *reconcile.FailedError
+			if errors.As(err, &fe) {
+				return &exitError{code: 1, err: err}
+			}
+			return err
+		},
+	}
+	f.bind(cmd)
+	k.bind(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&a.Prune, "prune", a.Prune, "uninstall this platform's releases that are no longer in it")
+	fl.BoolVar(&a.DryRun, "dry-run", false, "print what would be done; change nothing")
+	fl.IntVar(&a.Concurrency, "concurrency", a.Concurrency, "releases operated on at once")
+	fl.BoolVar(&a.Wait, "wait", a.Wait, "wait for each release to be ready (workloads available, Jobs complete)")
+	fl.DurationVar(&a.Timeout, "timeout", a.Timeout, "time limit per release, including its wait")
+	fl.IntVar(&a.Retries, "retries", a.Retries, "retries of a release whose failure looks transient")
+	fl.DurationVar(&a.Backoff, "retry-backoff", a.Backoff, "first retry delay (doubles each retry)")
+	fl.BoolVar(&a.RollbackOnFailure, "rollback-on-failure", a.RollbackOnFailure, "roll a failed upgrade back to the last good revision")
+	fl.StringVar(&onInstallFailure, "on-install-failure", "uninstall", "what to do with a failed first install: uninstall or keep")
+	fl.IntVar(&a.MaxHistory, "max-history", a.MaxHistory, "revisions kept per release (0: unlimited)")
+	fl.DurationVar(&a.LeaseDuration, "lease-duration", a.LeaseDuration, "validity of the per-release lease; a release left pending by a dead run is recovered once its lease expired")
+	return cmd
+}
+
+// progress prints one line per release as it starts and finishes, and a
+// live count on a terminal.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	began time.Time
+	shown bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, began: time.Now()}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+func (p *progress) event(ev reconcile.Event) {
+	if p.tty && p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	switch ev.Type {
+	case reconcile.EventStart:
+		fmt.Fprintf(p.w, "[%d/%d] %-11s %s/%s: %s\n", ev.Done, ev.Total, ev.Step.Action, ev.Step.Namespace, ev.Step.Name, ev.Step.Reason)
+	case reconcile.EventFinish:
+		r := ev.Result
+		line := fmt.Sprintf("[%d/%d] %-11s %s/%s: %s in %s", ev.Done, ev.Total, r.Outcome, r.Namespace, r.Name, r.Action, r.Duration.Round(10*time.Millisecond))
+		if r.Detail != "" {
+			line += " (" + r.Detail + ")"
+		}
+		if r.Error != "" {
+			line += ": " + firstLine(r.Error)
+		}
+		fmt.Fprintln(p.w, line)
+	}
+	if p.tty {
+		fmt.Fprintf(p.w, "%d/%d done, %d running, %s", ev.Done, ev.Total, ev.Running, time.Since(p.began).Round(time.Second))
+		p.shown = true
+	}
+}
+
+func (p *progress) finish() {
+	if p.tty && p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}
+
+func printApplyReport(w io.Writer, rep *reconcile.Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if rep.DryRun {
+		fmt.Fprintln(tw, "WAVE\tRELEASE\tNAMESPACE\tACTION\tREASON\tAFTER")
+		for i, r := range rep.Results {
+			after := "-"
+			if st := rep.Plan.Steps[i]; len(st.After) > 0 {
+				after = strings.Join(st.After, ",")
+			}
+			wave := fmt.Sprint(r.Wave)
+			if rep.Plan.Steps[i].Desired == nil {
+				wave = fmt.Sprintf("del %d", r.Wave)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", wave, r.Name, r.Namespace, r.Action, r.Reason, after)
+		}
+		tw.Flush()
+		c := 0
+		for _, s := range rep.Plan.Steps {
+			if s.Changes() {
+				c++
+			}
+		}
+		fmt.Fprintf(w, "dry run: %d release(s) would change, %d unchanged; nothing was changed\n", c, len(rep.Results)-c)
+		return
+	}
+	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tACTION\tRESULT\tDURATION\tDETAIL")
+	for _, r := range rep.Results {
+		detail := r.Detail
+		if r.Error != "" {
+			detail = firstLine(r.Error)
+		}
+		if detail == "" {
+			detail = r.Reason
+		}
+		dur := "-"
+		if r.Duration > 0 {
+			dur = r.Duration.Round(10 * time.Millisecond).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Action, r.Outcome, dur, detail)
+	}
+	tw.Flush()
+	c := rep.Counts()
+	fmt.Fprintf(w, "apply %s: %d changed, %d unchanged, %d failed, %d blocked, %d kept in %s\n",
+		rep.Platform, c[reconcile.Changed], c[reconcile.Unchanged], c[reconcile.Failed], c[reconcile.Blocked], c[reconcile.Kept], rep.Duration.Round(10*time.Millisecond))
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pono-gitops/pono/reconcile"
+)
+
+func newStatusCmd(s streams) *cobra.Command {
+	var f compileFlags
+	var k kubeFlags
+	cfg := &reconcile.Config{}
+	st := reconcile.NewStatus(cfg)
+	var format string
+	var experimental, stable bool
+	cmd := &cobra.Command{
+		Use:   "status DIR",
+		Short: "Show each extension as Kaapana's Extensions page does, from the cluster",
+		Long: "status compiles the platform in DIR and reads its releases from the cluster: kind, desired\n" +
+			"and deployed chart version, stable or experimental, Helm status, the statuses of its pods\n" +
+			"(Running, Completed, Pending, Failed, Error, CrashLoopBackOff, ...) and whether it is ready.\n" +
+			"Releases found in the platform's namespaces that the platform does not have are listed after.",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			switch {
+			case experimental && stable:
+				return usageErr(fmt.Errorf("--experimental and --stable exclude each other"))
+			case experimental:
+				st.Stability = "experimental"
+			case stable:
+				st.Stability = "stable"
+			}
+			rc, err := k.restConfig()
+			if err != nil {
+				return err
+			}
+			res, err := f.action(s).Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(s.err, res)
+			cfg.RESTConfig = rc
+			rep, err := st.Run(cmd.Context(), res)
+			if err != nil {
+				return err
+			}
+			return printPlatformStatus(s.out, format, rep)
+		},
+	}
+	f.bind(cmd)
+	k.bind(cmd)
+	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	cmd.Flags().StringVar(&st.Kind, "kind", "", "show only this kind (application, workflow, workflow-v2, platform, other)")
+	cmd.Flags().BoolVar(&experimental, "experimental", false, "show only experimental extensions")
+	cmd.Flags().BoolVar(&stable, "stable", false, "show only stable extensions")
+	return cmd
+}
+
+func printPlatformStatus(w io.Writer, format string, rep *reconcile.StatusReport) error {
+	if rep.Releases == nil {
+		rep.Releases = []reconcile.ReleaseStatus{}
+	}
+	if rep.Other == nil {
+		rep.Other = []reconcile.ReleaseStatus{}
+	}
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	case "yaml":
+		b, err := yaml.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "EXTENSION\tRELEASE\tKIND\tVERSION\tSTABILITY\tHELM STATUS\tKUBERNETES STATUS\tREADY")
+	for _, r := range rep.Releases {
+		name := r.Extension
+		if r.Instance != "" {
+			name += "/" + r.Instance
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, r.Release, dash(r.Kind), statusVersion(r), r.Stability,
+			statusHelm(r), kubeSummary(r.KubeStatus), yesNo(r.Ready))
+	}
+	tw.Flush()
+	if len(rep.Other) > 0 {
+		fmt.Fprintf(w, "\nreleases in the cluster that platform %s does not have:\n", rep.Platform)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tCHART\tVERSION\tHELM STATUS\tKUBERNETES STATUS\tREADY\tOWNER")
+		for _, r := range rep.Other {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Release, r.Namespace, dash(r.Chart), dash(r.DeployedVersion),
+				r.HelmStatus, kubeSummary(r.KubeStatus), yesNo(r.Ready), r.Owner)
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+func statusVersion(r reconcile.ReleaseStatus) string {
+	switch {
+	case r.DeployedVersion == "":
+		return r.DesiredVersion + " (not deployed)"
+	case r.DeployedVersion != r.DesiredVersion:
+		return r.DeployedVersion + " -> " + r.DesiredVersion
+	}
+	return r.DesiredVersion
+}
+
+func statusHelm(r reconcile.ReleaseStatus) string {
+	s := r.HelmStatus
+	if r.InPlatform && r.HelmStatus == "deployed" && !r.UpToDate {
+		s += " (out of date)"
+	}
+	if r.Owner != "" && r.Owner != "this platform" {
+		s += " (" + r.Owner + ")"
+	}
+	return s
+}
+
+// kubeSummary counts pod statuses: "Running x2, Completed".
+func kubeSummary(st []string) string {
+	if len(st) == 0 {
+		return "-"
+	}
+	var order []string
+	n := map[string]int{}
+	for _, s := range st {
+		if n[s] == 0 {
+			order = append(order, s)
+		}
+		n[s]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, s := range order {
+		if n[s] > 1 {
+			parts = append(parts, fmt.Sprintf("%s x%d", s, n[s]))
+		} else {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
