@@ -55,20 +55,31 @@ type document struct {
 	// nodes maps a rendered JSON path to the value's node; pos to the
 	// position that best points at it (the key for object members).
 	nodes map[string]ast.Expr
-	pos   map[string]token.Pos
+	pos   map[string]lineCol
 }
+
+type lineCol struct{ line, col int }
 
 func parseDocument(file string, src []byte) (*document, error) {
 	expr, err := cuejson.Extract(file, src)
 	if err != nil {
 		return nil, err
 	}
-	d := &document{file: file, root: expr, nodes: map[string]ast.Expr{}, pos: map[string]token.Pos{}}
-	d.index(expr, nil, expr.Pos())
+	d := &document{file: file, root: expr, nodes: map[string]ast.Expr{}, pos: map[string]lineCol{}}
+	d.index(expr, nil, at(expr.Pos(), 0))
 	return d, nil
 }
 
-func (d *document) index(n ast.Expr, p jsonPath, pos token.Pos) {
+// at converts a position; shift corrects CUE's JSON decoder, which places
+// a key that is a valid identifier after its opening quote.
+func at(p token.Pos, shift int) lineCol {
+	if !p.IsValid() {
+		return lineCol{}
+	}
+	return lineCol{p.Line(), max(p.Column()+shift, 1)}
+}
+
+func (d *document) index(n ast.Expr, p jsonPath, pos lineCol) {
 	key := p.String()
 	d.nodes[key] = n
 	d.pos[key] = pos
@@ -80,11 +91,15 @@ func (d *document) index(n ast.Expr, p jsonPath, pos token.Pos) {
 				continue
 			}
 			k := labelName(f.Label)
-			d.index(f.Value, p.key(k), f.Label.Pos())
+			shift := 0
+			if _, ident := f.Label.(*ast.Ident); ident {
+				shift = -1
+			}
+			d.index(f.Value, p.key(k), at(f.Label.Pos(), shift))
 		}
 	case *ast.ListLit:
 		for i, e := range n.Elts {
-			d.index(e, p.idx(i), e.Pos())
+			d.index(e, p.idx(i), at(e.Pos(), 0))
 		}
 	}
 }
@@ -93,8 +108,8 @@ func (d *document) index(n ast.Expr, p jsonPath, pos token.Pos) {
 // indexed ancestor.
 func (d *document) position(p jsonPath) (int, int) {
 	for i := len(p); i >= 0; i-- {
-		if pos, ok := d.pos[p[:i].String()]; ok && pos.IsValid() {
-			return pos.Line(), pos.Column()
+		if pos, ok := d.pos[p[:i].String()]; ok && pos.line > 0 {
+			return pos.line, pos.col
 		}
 	}
 	return 0, 0

@@ -2,7 +2,7 @@ package taskapi
 
 import (
 	"encoding/json"
-	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -82,7 +82,7 @@ func (q *QuantityString) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("quantity must be a string or a number, got %s", b)
+		return &json.UnmarshalTypeError{Value: "non-quantity", Type: reflect.TypeFor[QuantityString]()}
 	}
 	*q = QuantityString(n.String())
 	return nil
@@ -160,6 +160,9 @@ type TemplateRef struct {
 func (r *TemplateRef) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &r.Identifier); err == nil {
 		return nil
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return &json.UnmarshalTypeError{Value: "non-template", Type: reflect.TypeFor[TemplateRef]()}
 	}
 	r.Inline = new(TaskTemplate)
 	return json.Unmarshal(b, r.Inline)

@@ -3,6 +3,8 @@ package taskapi
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 	"fmt"
 	"os"
 	"regexp"
@@ -88,28 +90,31 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 	}
 	sc := &schemaChecker{ctx: ctx, doc: doc, r: r, unknown: sev}
 	sc.check(def, doc.root, nil)
-	if !r.Valid() {
-		r.sort()
-		return r, nil
-	}
+	schemaErrs := r.Errors()
+	// The semantic checks run even when the schema found errors, on what
+	// decodes (encoding/json skips values of the wrong type), so that one
+	// run reports everything; findings inside a value the schema already
+	// rejected are left out.
+	sem := &Report{File: r.File, Kind: r.Kind}
 	var out any
 	switch kind {
 	case KindProcessingContainer:
 		pc := new(ProcessingContainer)
-		if err := json.Unmarshal(src, pc); err != nil {
-			r.add(Diagnostic{Severity: SeverityError, Message: "decode: " + err.Error()})
-			break
+		if decodeLenient(src, pc) {
+			checkProcessingContainer(pc, doc, sem)
+			out = pc
 		}
-		checkProcessingContainer(pc, doc, r)
-		out = pc
 	case KindTask:
 		t := new(Task)
-		if err := json.Unmarshal(src, t); err != nil {
-			r.add(Diagnostic{Severity: SeverityError, Message: "decode: " + err.Error()})
-			break
+		if decodeLenient(src, t) {
+			checkTask(t, opts.ProcessingContainer, doc, sem)
+			out = t
 		}
-		checkTask(t, opts.ProcessingContainer, doc, r)
-		out = t
+	}
+	for _, d := range sem.Diagnostics {
+		if !underAny(d.Path, schemaErrs) {
+			r.Diagnostics = append(r.Diagnostics, d)
+		}
 	}
 	r.sort()
 	if !r.Valid() {
@@ -199,4 +204,39 @@ func syntaxError(src []byte) (Diagnostic, bool) {
 		d.Line, d.Col = line, max(col-1, 1)
 	}
 	return d, true
+}
+
+// decodeLenient decodes what it can; false when the document's shape is too
+// far off to check further.
+func decodeLenient(src []byte, v any) bool {
+	err := json.Unmarshal(src, v)
+	var te *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &te)
+}
+
+// underAny reports whether path is at or below the path of one of diags.
+func underAny(path string, diags []Diagnostic) bool {
+	for _, d := range diags {
+		scope := d.Path
+		// A missing field is reported at its parent; only findings about the
+		// field itself are covered by it.
+		if field, ok := strings.CutPrefix(d.Message, "missing required field "); ok {
+			if f, err := strconv.Unquote(field); err == nil {
+				scope = jsonPathString(d.Path, f)
+			}
+		}
+		if path == scope || strings.HasPrefix(path, scope+".") || strings.HasPrefix(path, scope+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonPathString appends a key to a rendered path.
+func jsonPathString(parent, key string) string {
+	k := jsonPath{}.key(key).String()
+	if parent == "" || strings.HasPrefix(k, "[") {
+		return parent + k
+	}
+	return parent + "." + k
 }
