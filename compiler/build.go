@@ -332,11 +332,12 @@ func (b *build) checkReleaseNames(rels []*pending) {
 			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %v", err)
 			continue
 		}
-		key := p.rel.Namespace + "/" + p.rel.Name
-		if other, ok := seen[key]; ok {
-			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %q in namespace %q is also produced by extension %q", p.rel.Name, p.rel.Namespace, other.rel.Extension)
+		// Names are unique across namespaces too: a single-install chart is
+		// installed once (as in Kaapana), and outputs are keyed by name.
+		if other, ok := seen[p.rel.Name]; ok {
+			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %q is also produced by extension %q (a chart that is not multi-installable is installed once)", p.rel.Name, other.rel.Extension)
 			continue
 		}
-		seen[key] = p
+		seen[p.rel.Name] = p
 	}
 }

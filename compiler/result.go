@@ -73,3 +73,11 @@ func (b *build) extensionInfo(name string, ext spec.Extension, rc resolvedChart)
 		Internal: rc.meta.Internal, Instances: sortedKeys(ext.Instances), Parameters: rc.meta.Params,
 	}
 }
+
+// LockDiff describes how other's resolved chart lock differs from r's.
+func (r *Result) LockDiff(other *Result) []string {
+	if r.lock == nil || other.lock == nil {
+		return nil
+	}
+	return r.lock.Diff(other.lock)
+}

@@ -50,6 +50,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newStatusCmd(s),
 		newTaskCmd(s),
 		newVersionCmd(s),
+		newDiffCmd(s),
 	)
 	return root
 }

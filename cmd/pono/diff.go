@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/reconcile/diff"
+)
+
+func newDiffCmd(s streams) *cobra.Command {
+	var (
+		f        compileFlags
+		base     string
+		head     string
+		format   string
+		color    string
+		exitCode bool
+	)
+	cmd := &cobra.Command{
+		Use:   "diff DIR --base REF [--head REF]",
+		Short: "Show exactly what a platform change will do",
+		Long: "diff compiles the platform in DIR at two git revisions of the repository holding it\n" +
+			"(--head defaults to the working tree, which is never modified) and prints the plan pono\n" +
+			"apply would carry out: releases added, removed, upgraded and reconfigured, the values that\n" +
+			"changed, and each changed object as a unified diff. Secret contents and sensitive values\n" +
+			"are never shown.\n\n" +
+			"Exit codes with --exit-code: 0 no changes, 2 changes, 1 error.",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if base == "" {
+				return usageErr(fmt.Errorf("diff: --base REF is required"))
+			}
+			switch format {
+			case "text", "markdown", "json":
+			default:
+				return usageErr(fmt.Errorf("unknown output format %q (want text, markdown or json)", format))
+			}
+			useColor, err := wantColor(color, s.out)
+			if err != nil {
+				return err
+			}
+			d := diff.NewGitDiff(&compiler.Config{CacheDir: f.cacheDir})
+			d.Base, d.Head, d.Env, d.Offline = base, head, f.env, f.offline
+			r, err := d.Run(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				err = diff.WriteJSON(s.out, r)
+			case "markdown":
+				err = diff.WriteMarkdown(s.out, r, diff.MarkdownOptions{})
+			default:
+				err = diff.WriteText(s.out, r, diff.TextOptions{Color: useColor})
+			}
+			if err != nil {
+				return err
+			}
+			if exitCode && r.HasChanges() {
+				return &exitError{code: 2}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&f.env, "env", "e", "", "environment overlay to compile on both sides")
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "use only lock files and the chart cache")
+	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
+	cmd.Flags().StringVar(&base, "base", "", "git revision to compare from (branch, tag, commit)")
+	cmd.Flags().StringVar(&head, "head", "", "git revision to compare to (default: the working tree)")
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text, markdown (pull-request comment) or json")
+	cmd.Flags().StringVar(&color, "color", "auto", "color the text output: auto (on a terminal), always or never")
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes, 0 when there are none")
+	return cmd
+}
+
+// wantColor decides on ANSI colors: auto means only when w is a terminal.
+func wantColor(mode string, w io.Writer) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		f, ok := w.(*os.File)
+		if !ok {
+			return false, nil
+		}
+		st, err := f.Stat()
+		return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == "", nil
+	}
+	return false, usageErr(fmt.Errorf("--color must be auto, always or never, not %q", mode))
+}

@@ -1,0 +1,120 @@
+package diff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/compiler/diag"
+	"github.com/pono-gitops/pono/internal/gitrepo"
+)
+
+// GitDiff compares the platform in a directory at two git revisions,
+// without a cluster and without touching the working tree.
+type GitDiff struct {
+	// Base is the revision to compare from (branch, tag, commit, HEAD~1).
+	Base string
+	// Head is the revision to compare to; empty means the working tree.
+	Head string
+	// Env is the environment overlay compiled on both sides.
+	Env     string
+	Offline bool
+
+	cfg *compiler.Config
+}
+
+// NewGitDiff returns a GitDiff compiling with cfg. Both sides share one
+// render cache, so a release whose inputs are identical on both sides is
+// rendered once.
+func NewGitDiff(cfg *compiler.Config) *GitDiff {
+	c := *cfg
+	if c.RenderCache == nil {
+		c.RenderCache = compiler.NewRenderCache()
+	}
+	return &GitDiff{cfg: &c}
+}
+
+// Run compiles dir at Base and at Head and compares them.
+func (d *GitDiff) Run(ctx context.Context, dir string) (*Report, error) {
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := repo.Rel(dir)
+	if err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp("", "pono-diff-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+
+	baseRes, baseName, err := d.compileAt(ctx, repo, d.Base, rel, filepath.Join(scratch, "base"))
+	if err != nil {
+		return nil, err
+	}
+	var headRes *compiler.Result
+	headName := "working tree"
+	if d.Head == "" {
+		headRes, err = d.compile(ctx, dir)
+		if err != nil {
+			return nil, fmt.Errorf("working tree: %w", err)
+		}
+	} else {
+		headRes, headName, err = d.compileAt(ctx, repo, d.Head, rel, filepath.Join(scratch, "head"))
+		if err != nil {
+			return nil, err
+		}
+	}
+	r, err := Compare(baseRes, headRes, baseName, headName)
+	if err != nil {
+		return nil, err
+	}
+	r.Lock = baseRes.LockDiff(headRes)
+	return r, nil
+}
+
+func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, dst string) (*compiler.Result, string, error) {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, "", err
+	}
+	commit, err := repo.Export(ctx, rev, dst)
+	if err != nil {
+		return nil, "", err
+	}
+	name := rev + " (" + commit[:12] + ")"
+	platformDir := filepath.Join(dst, rel)
+	res, err := d.compile(ctx, platformDir)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", name, relabel(err, dst+string(filepath.Separator), commit[:12]+":"))
+	}
+	return res, name, nil
+}
+
+func (d *GitDiff) compile(ctx context.Context, dir string) (*compiler.Result, error) {
+	c := compiler.NewCompile(d.cfg)
+	c.Env = d.Env
+	c.Offline = d.Offline
+	return c.Run(ctx, dir)
+}
+
+// relabel makes positions inside an exported revision read as
+// <commit>:<path in the repository> instead of a scratch path.
+func relabel(err error, scratch, prefix string) error {
+	var de *diag.Err
+	if !errors.As(err, &de) {
+		return err
+	}
+	out := &diag.Err{}
+	for _, dg := range de.List {
+		dg.Pos = strings.Replace(dg.Pos, scratch, prefix, 1)
+		dg.Subject = strings.Replace(dg.Subject, scratch, prefix, 1)
+		out.List = append(out.List, dg)
+	}
+	return out
+}

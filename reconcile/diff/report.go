@@ -1,0 +1,185 @@
+// Package diff explains what a platform change will do, release first:
+// releases added, removed, upgraded, reconfigured (with the values that
+// changed, by path) and unchanged, then each changed release's rendered
+// objects as unified diffs. Release actions come from reconcile/plan, the
+// planner `pono apply` uses, so what reviewers read is what apply does.
+// Secret contents and values the platform marks sensitive never appear.
+package diff
+
+import (
+	"sort"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/reconcile/plan"
+)
+
+// Change kinds at release level.
+const (
+	Added        = "added"
+	Removed      = "removed"
+	Upgraded     = "upgraded"
+	Reconfigured = "reconfigured"
+	Conflict     = "conflict"
+	// Changed is a release whose live state differs (live mode).
+	Drifted = "drifted"
+)
+
+// Report is a complete, reviewable plan.
+type Report struct {
+	Platform string `json:"platform"`
+	// Base and Head describe what was compared (revisions, "working tree",
+	// "cluster").
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// Summary counts releases by change.
+	Summary Summary `json:"summary"`
+	// Releases lists every changed release, in plan order.
+	Releases []Release `json:"releases"`
+	// Lock lists lock-file changes between the two sides.
+	Lock []string `json:"lock,omitempty"`
+}
+
+// Summary counts releases per change kind.
+type Summary struct {
+	Added        int `json:"added"`
+	Removed      int `json:"removed"`
+	Upgraded     int `json:"upgraded"`
+	Reconfigured int `json:"reconfigured"`
+	Drifted      int `json:"drifted,omitempty"`
+	Conflicts    int `json:"conflicts,omitempty"`
+	Unchanged    int `json:"unchanged"`
+}
+
+// HasChanges reports whether applying would change anything.
+func (r *Report) HasChanges() bool {
+	s := r.Summary
+	return s.Added+s.Removed+s.Upgraded+s.Reconfigured+s.Drifted+s.Conflicts > 0
+}
+
+// Release is one changed release.
+type Release struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	Extension string `json:"extension,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	Change    string `json:"change"`
+	// Action is what `pono apply` will do (plan.Action).
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+	// ChartFrom / ChartTo are "name version" with a short digest.
+	ChartFrom string        `json:"chartFrom,omitempty"`
+	ChartTo   string        `json:"chartTo,omitempty"`
+	Values    []ValueChange `json:"values,omitempty"`
+	Objects   []ObjectDiff  `json:"objects,omitempty"`
+}
+
+// ValueChange is one value path that changed.
+type ValueChange struct {
+	Path   string `json:"path"`
+	Change string `json:"change"` // added, removed, changed
+	From   string `json:"from,omitempty"`
+	To     string `json:"to,omitempty"`
+}
+
+// ObjectDiff is one rendered object that changed.
+type ObjectDiff struct {
+	// ID is kind/namespace/name, "hook " prefixed for hooks.
+	ID     string `json:"id"`
+	Change string `json:"change"` // added, removed, changed
+	// SecretKeys lists changed keys of a Secret, whose values are hidden.
+	SecretKeys []string `json:"secretKeys,omitempty"`
+	// Diff is a unified diff of the object, secrets masked.
+	Diff string `json:"diff,omitempty"`
+	// Field names a drifted field (live mode).
+	Field string `json:"field,omitempty"`
+}
+
+// Compare builds the report for moving from base to head, planned with
+// the shared planner.
+func Compare(base, head *compiler.Result, baseName, headName string) (*Report, error) {
+	desired, err := plan.DesiredFrom(head)
+	if err != nil {
+		return nil, err
+	}
+	observed, err := plan.ObservedFrom(base)
+	if err != nil {
+		return nil, err
+	}
+	p := plan.Compute(plan.Input{Platform: head.Platform.Name, Desired: desired, Observed: observed, Prune: true})
+	r := &Report{Platform: head.Platform.Name, Base: baseName, Head: headName}
+	masker := newMasker(base, head)
+	for _, step := range p.Steps {
+		oldRel, hasOld := base.Release(step.Name)
+		newRel, hasNew := head.Release(step.Name)
+		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		switch step.Action {
+		case plan.Skip, plan.Keep:
+			r.Summary.Unchanged++
+			continue
+		case plan.Install:
+			rc.Change = Added
+			r.Summary.Added++
+		case plan.Uninstall:
+			rc.Change = Removed
+			r.Summary.Removed++
+		case plan.Upgrade:
+			rc.Change = Upgraded
+			r.Summary.Upgraded++
+		case plan.Conflict:
+			rc.Change = Conflict
+			r.Summary.Conflicts++
+		default:
+			rc.Change = Reconfigured
+			if hasOld && hasNew && oldRel.Chart.Digest != newRel.Chart.Digest {
+				// Same version, other chart content: a republished or
+				// edited chart is an upgrade to review.
+				rc.Change = Upgraded
+				rc.Reason = "chart content changed (digest)"
+				r.Summary.Upgraded++
+			} else {
+				r.Summary.Reconfigured++
+			}
+		}
+		if hasOld {
+			rc.Extension, rc.Instance, rc.ChartFrom = oldRel.Extension, oldRel.Instance, chartLabel(oldRel.Chart)
+		}
+		if hasNew {
+			rc.Extension, rc.Instance, rc.ChartTo = newRel.Extension, newRel.Instance, chartLabel(newRel.Chart)
+		}
+		var oldVals, newVals map[string]any
+		if hasOld {
+			oldVals = oldRel.Values
+		}
+		if hasNew {
+			newVals = newRel.Values
+		}
+		if rc.Change != Removed {
+			// A removed release's values are all in its removed objects.
+			rc.Values = valueChanges(oldVals, newVals, masker)
+		}
+		objs, err := objectDiffs(base.Manifests[step.Name], head.Manifests[step.Name], masker)
+		if err != nil {
+			return nil, err
+		}
+		rc.Objects = objs
+		r.Releases = append(r.Releases, rc)
+	}
+	return r, nil
+}
+
+func chartLabel(c compiler.ChartRef) string {
+	d := c.Digest
+	if len(d) > 19 {
+		d = d[7:19]
+	}
+	return c.Name + " " + c.Version + " (" + d + ")"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
