@@ -32,6 +32,9 @@ type Cluster struct {
 	stopErr  error
 }
 
+// stopGrace is how long Stop waits after SIGTERM before SIGKILL.
+const stopGrace = 500 * time.Millisecond
+
 // ErrNotRunning is returned by Attach when a state directory has no live
 // cluster.
 var ErrNotRunning = errors.New("no cluster running")
@@ -77,7 +80,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	c.Kubeconfig = filepath.Join(c.Dir, kubecfgFn)
 	defer func() {
 		if err != nil {
-			stopErr := stopProcesses(c.procs, time.Second)
+			stopErr := stopProcesses(c.procs, stopGrace)
 			err = fmt.Errorf("start local cluster (logs kept in %s): %w", c.LogDir(), errors.Join(err, stopErr))
 		}
 	}()
@@ -181,10 +184,11 @@ func (c *Cluster) Stop() error {
 // stop stops the processes. keepLogs keeps the log directory of a temporary
 // Dir, for a failed test run.
 func (c *Cluster) stop(keepLogs bool) error {
-	if err := stopProcesses(c.procs, 3*time.Second); err != nil {
+	began := time.Now()
+	if err := stopProcesses(c.procs, stopGrace); err != nil {
 		return fmt.Errorf("stop local cluster (logs kept in %s): %w", c.LogDir(), err)
 	}
-	c.log.Info("local cluster stopped", "dir", c.Dir)
+	c.log.Info("local cluster stopped", "dir", c.Dir, "took", time.Since(began).Round(time.Millisecond))
 	if !c.removeDir {
 		return nil
 	}

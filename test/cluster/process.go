@@ -127,14 +127,58 @@ func (p *process) signalGroup(sig syscall.Signal) {
 	}
 }
 
-// groupGone reports whether no process of the group is left.
+// groupGone reports whether no live process of the group is left. Zombies
+// do not count: a detached component is reaped by init, which may take its
+// time, and a zombie holds no port, memory or file.
 func (p *process) groupGone() bool {
-	return errors.Is(syscall.Kill(-p.pid, 0), syscall.ESRCH)
+	if errors.Is(syscall.Kill(-p.pid, 0), syscall.ESRCH) {
+		return true
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		state, pgrp, ok := procStat(pid)
+		if ok && pgrp == p.pid && state != 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// procStat reads a process's state and process group from /proc/PID/stat.
+func procStat(pid int) (state byte, pgrp int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	// "pid (comm) state ppid pgrp ...": comm may hold spaces and
+	// parentheses, so parse from the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 3 {
+		return 0, 0, false
+	}
+	pgrp, err = strconv.Atoi(f[2])
+	if err != nil {
+		return 0, 0, false
+	}
+	return f[0][0], pgrp, true
 }
 
 // stopProcesses sends SIGTERM to every group, waits up to grace for them to
-// exit, then SIGKILLs what is left. The control plane holds nothing worth a
-// long graceful shutdown, and tests start and stop clusters often.
+// exit, then SIGKILLs what is left. The clients (kwok, scheduler,
+// controller-manager) exit within milliseconds; etcd and the API server
+// drain connections for 5 s and more. Their state is thrown away anyway, so
+// a short grace just gives everyone a chance to flush its log.
 func stopProcesses(procs []*process, grace time.Duration) error {
 	for i := len(procs) - 1; i >= 0; i-- {
 		if procs[i].alive() {
