@@ -588,6 +588,19 @@ func (e *executor) operate(ctx context.Context, s *plan.Step) (string, int, erro
 		}
 	}
 
+	op := s.Op()
+	if s.Action == plan.Recover && s.Observed.Status == plan.StatusUninstalling {
+		op = plan.OpInstall
+	}
+	if op == plan.OpInstall && s.Observed != nil && s.Observed.Revision > 0 &&
+		s.Observed.Status != plan.StatusUninstalled && s.Observed.Status != plan.StatusUninstalling {
+		// A first install that never succeeded: remove what it left (failed
+		// Jobs, half-created objects) and install afresh, as Kaapana does.
+		if err := e.client.Uninstall(ctx, s.Namespace, s.Name, a.Timeout, false); err != nil {
+			return strings.Join(notes, "; "), 0, fmt.Errorf("remove the failed install before installing again: %w", err)
+		}
+		notes = append(notes, fmt.Sprintf("removed failed revision %d", s.Observed.Revision))
+	}
 	rel, _ := e.res.Release(s.Name)
 	var oldLabels map[string]string
 	if s.Observed != nil {
@@ -597,10 +610,6 @@ func (e *executor) operate(ctx context.Context, s *plan.Step) (string, int, erro
 		Name: s.Name, Namespace: s.Namespace, Chart: e.res.Chart(s.Name), Values: rel.Values,
 		Labels: plan.ReleaseLabels(rel.Labels, *s.Desired, oldLabels),
 		Wait:   a.Wait, Timeout: a.Timeout, Description: "pono apply: " + string(s.Action),
-	}
-	op := s.Op()
-	if s.Action == plan.Recover && s.Observed.Status == plan.StatusUninstalling {
-		op = plan.OpInstall
 	}
 	// The revision to roll back to if an upgrade fails.
 	good := 0

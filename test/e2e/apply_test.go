@@ -1,0 +1,155 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/test/cluster"
+)
+
+// TestKaapanaLikeLifecycle walks the Kaapana-like example through install,
+// a no-op apply, a parameter change, a chart bump, a removed instance and
+// an added extension that needs another.
+func TestKaapanaLikeLifecycle(t *testing.T) {
+	c := cluster.Shared(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(repoRoot(t), "examples", "kaapana-like"), dir)
+	copyDir(t, filepath.Join(repoRoot(t), "test", "e2e", "testdata", "charts", "small"), filepath.Join(dir, "charts", "small"))
+	all := []string{"hello-app-chart", "labs-chart", "notebook-chart-alice", "notebook-chart-bob", "radiomics-workflow"}
+
+	// 1. Install everything.
+	rep, _, _ := mustApply(t, c, dir)
+	want := map[string]string{}
+	for _, n := range all {
+		want[n] = "install ok"
+	}
+	if diff := cmp.Diff(want, outcomes(rep)); diff != "" {
+		t.Fatalf("first apply (-want +got):\n%s", diff)
+	}
+	rels := releases(t, c, "admin")
+	for _, n := range all {
+		r := rels[n]
+		if r.Status != "deployed" || r.Revision != 1 || !plan.Owned(r.Labels, "kaapana-like") || r.Labels[plan.LabelDigest] == "" {
+			t.Errorf("release %s: status %s revision %d labels %v; want deployed revision 1 with ownership and digest labels", n, r.Status, r.Revision, r.Labels)
+		}
+	}
+	st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range st.Releases {
+		if !r.Ready || r.HelmStatus != "deployed" || !r.UpToDate || len(r.KubeStatus) == 0 {
+			t.Errorf("status of %s: %+v; want deployed, up to date, ready, with pod statuses", r.Release, r)
+		}
+	}
+
+	// 2. The same platform again writes nothing at all.
+	rep, wc, _ := mustApply(t, c, dir)
+	for _, r := range rep.Results {
+		if r.Outcome != reconcile.Unchanged {
+			t.Errorf("second apply: %s %s %s; want unchanged", r.Name, r.Action, r.Outcome)
+		}
+	}
+	if w := wc.Writes(); len(w) != 0 {
+		t.Errorf("second apply wrote to the API server %d times: %v", len(w), w)
+	}
+
+	// 3. A changed parameter upgrades exactly that release.
+	editFile(t, filepath.Join(dir, "platform.cue"), `greeting: "Welcome to the Kaapana-like demo"`, `greeting: "Hello again"`)
+	rep, wc, _ = mustApply(t, c, dir)
+	want = map[string]string{}
+	for _, n := range all {
+		want[n] = "skip unchanged"
+	}
+	want["hello-app-chart"] = "reconfigure ok"
+	if diff := cmp.Diff(want, outcomes(rep)); diff != "" {
+		t.Errorf("apply after a parameter change (-want +got):\n%s", diff)
+	}
+	for _, w := range wc.Writes() {
+		if strings.Contains(w, "notebook") || strings.Contains(w, "labs") || strings.Contains(w, "radiomics") {
+			t.Errorf("apply after a parameter change wrote %s", w)
+		}
+	}
+	dep, err := c.Client().AppsV1().Deployments("services").Get(ctx, "hello-app-chart", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dep.Spec.Template.Spec.Containers[0].Env[0].Value; got != "Hello again" {
+		t.Errorf("GREETING = %q after upgrade, want %q", got, "Hello again")
+	}
+	if r := releases(t, c, "admin")["hello-app-chart"]; r.Revision != 2 {
+		t.Errorf("hello-app-chart revision %d, want 2", r.Revision)
+	}
+
+	// 4. A chart version bump is an upgrade of that release.
+	editFile(t, filepath.Join(dir, "charts", "hello-app-chart", "Chart.yaml"), "version: 0.0.0", "version: 0.7.0")
+	editFile(t, filepath.Join(dir, "platform.cue"), `version: "0.6.0"`, `version: "0.7.0"`)
+	rep, _, _ = mustApply(t, c, dir)
+	if r := result(t, rep, "hello-app-chart"); r.Action != plan.Upgrade || r.Outcome != reconcile.Changed || !strings.Contains(r.Reason, "0.6.0 -> 0.7.0") {
+		t.Errorf("hello-app-chart after the bump: %+v; want upgrade 0.6.0 -> 0.7.0 ok", r)
+	}
+	if r := releases(t, c, "admin")["hello-app-chart"]; r.Labels[plan.LabelChartVersion] != "0.7.0" {
+		t.Errorf("hello-app-chart chart-version label %q, want 0.7.0", r.Labels[plan.LabelChartVersion])
+	}
+
+	// 5. A removed instance is pruned; its workload goes with it.
+	editFile(t, filepath.Join(dir, "platform.cue"), `			bob: parameters: {
+				display_name: "Bob's notebook"
+				flavour:      "pytorch"
+				plugins: ["dicom-viewer"]
+			}
+`, "")
+	rep, _, _ = mustApply(t, c, dir)
+	if r := result(t, rep, "notebook-chart-bob"); r.Action != plan.Uninstall || r.Outcome != reconcile.Changed {
+		t.Errorf("notebook-chart-bob after removal: %+v; want uninstall ok", r)
+	}
+	if _, ok := releases(t, c, "admin")["notebook-chart-bob"]; ok {
+		t.Errorf("release notebook-chart-bob still exists after prune")
+	}
+	eventually(t, 30*time.Second, func() error {
+		_, err := c.Client().AppsV1().Deployments("services").Get(ctx, "notebook-chart-bob", metav1.GetOptions{})
+		if err == nil {
+			return errors.New("deployment notebook-chart-bob still exists")
+		}
+		return nil
+	})
+
+	// 6. An added extension that needs another waits for it.
+	writeFile(t, filepath.Join(dir, "late.yaml"), `extensions:
+  late:
+    chart: small
+    version: "1.0.0"
+    needs: [notebook]
+    instances:
+      one: {}
+  notebook:
+    instances:
+      carol:
+        parameters:
+          display_name: "Carol"
+          flavour: "scipy"
+          plugins: ["git"]
+`)
+	rep, _, ev := mustApply(t, c, dir)
+	if got := outcomes(rep); got["small-one"] != "install ok" || got["notebook-chart-carol"] != "install ok" {
+		t.Fatalf("apply with an added extension:\n%s", table(rep))
+	}
+	carolDone, _ := ev.when(reconcile.EventFinish, "notebook-chart-carol")
+	lateStart, _ := ev.when(reconcile.EventStart, "small-one")
+	if !lateStart.After(carolDone) {
+		t.Errorf("small-one started at %v, before its need notebook-chart-carol finished at %v", lateStart, carolDone)
+	}
+	if s := result(t, rep, "small-one"); s.Wave != 2 {
+		t.Errorf("small-one in wave %d, want 2 (after notebook, which is after hello-app)", s.Wave)
+	}
+}
