@@ -11,12 +11,12 @@ package dockerd
 
 import (
 	"context"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -149,7 +149,11 @@ func Shared(t testing.TB) *Engine {
 	shared.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
+		start := time.Now()
 		shared.engine, shared.err = Start(ctx)
+		if shared.err == nil {
+			t.Logf("private dockerd answering at %s after %s", shared.engine.Host, time.Since(start).Round(time.Millisecond))
+		}
 	})
 	if shared.err != nil {
 		t.Fatalf("private dockerd could not start (it needs root, docker.io and busybox-static): %v", shared.err)
@@ -169,18 +173,27 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// Busybox is the static busybox binary the test images are built from.
+// Busybox is the static busybox binary the test images are built from
+// (Debian's busybox-static puts it at /bin/busybox). A dynamically linked
+// busybox would not run in a FROM-scratch image, so it is refused.
 func Busybox() (string, error) {
 	for _, p := range []string{"/bin/busybox", "/usr/bin/busybox"} {
-		out, err := exec.Command("file", "-L", p).Output()
-		if err == nil && !strings.Contains(string(out), "statically linked") && !strings.Contains(string(out), "static-pie") {
+		f, err := elf.Open(p)
+		if err != nil {
 			continue
 		}
-		if _, err := os.Stat(p); err == nil {
+		static := true
+		for _, prog := range f.Progs {
+			if prog.Type == elf.PT_INTERP {
+				static = false
+			}
+		}
+		f.Close()
+		if static {
 			return p, nil
 		}
 	}
-	return "", errors.New("no static busybox (install busybox-static)")
+	return "", errors.New("no statically linked busybox in /bin or /usr/bin (install busybox-static)")
 }
 
 // BuildImage builds the Dockerfile in dir, tagged tag, with the static
