@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/dockerd"
 )
 
@@ -87,4 +88,45 @@ func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", strings.Join(args[1:], " "), got, want)
 	}
+}
+
+// TestTaskK8sScript runs testdata/task-k8s-script against a local
+// kube-apiserver with kwok nodes (test/cluster), with $KUBECONFIG pointing
+// at it: pods are created, scheduled and "run" there, but kwok runs no
+// containers, so these scripts cover what the API server can show.
+func TestTaskK8sScript(t *testing.T) {
+	kaapana, err := filepath.Abs("../../../shared/kaapana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(kaapana); err != nil {
+		t.Fatalf("Kaapana reference files missing (shared/ must be beside the repository): %v", err)
+	}
+	c, err := cluster.Start(t.Context(), cluster.Options{})
+	if err != nil {
+		t.Fatalf("local cluster: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := c.CreateNamespace(t.Context(), "project-admin"); err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/task-k8s-script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("KAAPANA", kaapana)
+			env.Setenv("KUBECONFIG", c.Kubeconfig)
+			env.Setenv("PONO_CACHE", env.WorkDir+"/.cache")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits": exitsCmd,
+		},
+	})
 }
