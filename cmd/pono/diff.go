@@ -19,20 +19,28 @@ func newDiffCmd(s streams) *cobra.Command {
 		format   string
 		color    string
 		exitCode bool
+		live     bool
+		kube     kubeFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "diff DIR --base REF [--head REF]",
+		Use:   "diff DIR (--base REF [--head REF] | --live)",
 		Short: "Show exactly what a platform change will do",
 		Long: "diff compiles the platform in DIR at two git revisions of the repository holding it\n" +
 			"(--head defaults to the working tree, which is never modified) and prints the plan pono\n" +
 			"apply would carry out: releases added, removed, upgraded and reconfigured, the values that\n" +
 			"changed, and each changed object as a unified diff. Secret contents and sensitive values\n" +
 			"are never shown.\n\n" +
+			"With --live, diff compares the platform with the cluster instead: desired (git) vs the\n" +
+			"release Helm stored vs the live objects, saying which layer differs: git (a change to\n" +
+			"apply), cluster (an out-of-band edit: drift) or release (missing, failed or pending).\n\n" +
 			"Exit codes with --exit-code: 0 no changes, 2 changes, 1 error.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if base == "" {
-				return usageErr(fmt.Errorf("diff: --base REF is required"))
+			switch {
+			case live && (base != "" || head != ""):
+				return usageErr(fmt.Errorf("diff: --live compares with the cluster; it takes no --base or --head"))
+			case !live && base == "":
+				return usageErr(fmt.Errorf("diff: --base REF is required (or --live)"))
 			}
 			switch format {
 			case "text", "markdown", "json":
@@ -43,11 +51,23 @@ func newDiffCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d := diff.NewGitDiff(&compiler.Config{CacheDir: f.cacheDir})
-			d.Base, d.Head, d.Env, d.Offline = base, head, f.env, f.offline
-			r, err := d.Run(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			var r *diff.Report
+			if live {
+				rc, err := kube.restConfig()
+				if err != nil {
+					return err
+				}
+				d := diff.NewLiveDiff(&compiler.Config{CacheDir: f.cacheDir}, rc)
+				d.Env, d.Offline = f.env, f.offline
+				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+			} else {
+				d := diff.NewGitDiff(&compiler.Config{CacheDir: f.cacheDir})
+				d.Base, d.Head, d.Env, d.Offline = base, head, f.env, f.offline
+				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
+					return err
+				}
 			}
 			switch format {
 			case "json":
@@ -73,6 +93,8 @@ func newDiffCmd(s streams) *cobra.Command {
 	cmd.Flags().StringVar(&head, "head", "", "git revision to compare to (default: the working tree)")
 	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text, markdown (pull-request comment) or json")
 	cmd.Flags().StringVar(&color, "color", "auto", "color the text output: auto (on a terminal), always or never")
+	cmd.Flags().BoolVar(&live, "live", false, "compare with the cluster (current kubeconfig) instead of a git revision")
+	kube.bind(cmd)
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
 }

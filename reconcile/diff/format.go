@@ -39,7 +39,11 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		fmt.Fprintf(&b, "No changes. %d releases unchanged.\n", r.Summary.Unchanged)
 	}
 	for _, rel := range r.Releases {
-		fmt.Fprintf(&b, "  %s %-40s %s\n", c(signColor(rel.Change), changeSign[rel.Change]), rel.Name, describe(rel))
+		layer := ""
+		if rel.Layer != "" {
+			layer = " [" + rel.Layer + "]"
+		}
+		fmt.Fprintf(&b, "  %s %-40s %s%s\n", c(signColor(rel.Change), changeSign[rel.Change]), rel.Name, describe(rel), layer)
 	}
 	if r.HasChanges() {
 		s := r.Summary

@@ -177,5 +177,8 @@ func details(rel Release) string {
 	case Reconfigured:
 		return strings.TrimPrefix(valuesSuffix(rel), ": ")
 	}
+	if rel.Layer != "" {
+		return rel.Reason + " (" + rel.Layer + ")"
+	}
 	return rel.Reason
 }

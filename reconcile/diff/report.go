@@ -63,6 +63,9 @@ type Release struct {
 	Extension string `json:"extension,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	Change    string `json:"change"`
+	// Layer says where a live difference comes from: git, cluster
+	// (drift) or release (missing, failed, pending). Empty in git mode.
+	Layer string `json:"layer,omitempty"`
 	// Action is what `pono apply` will do (plan.Action).
 	Action string `json:"action"`
 	Reason string `json:"reason"`

@@ -1,0 +1,310 @@
+package diff
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/plan"
+)
+
+// Layers a live difference can come from.
+const (
+	// LayerGit: the platform (git) wants something else than the release
+	// Helm has stored.
+	LayerGit = "git"
+	// LayerCluster: a live object differs from the release Helm stored: an
+	// out-of-band edit (drift).
+	LayerCluster = "cluster"
+	// LayerRelease: the Helm release itself is missing, failed or pending.
+	LayerRelease = "release"
+)
+
+// LiveDiff compares a compiled platform with a cluster on three layers:
+// desired (git) vs the release Helm stored vs the live objects.
+type LiveDiff struct {
+	Env     string
+	Offline bool
+
+	cfg  *compiler.Config
+	rest *rest.Config
+}
+
+// NewLiveDiff returns a LiveDiff compiling with cfg against the cluster rc
+// points at.
+func NewLiveDiff(cfg *compiler.Config, rc *rest.Config) *LiveDiff {
+	return &LiveDiff{cfg: cfg, rest: rc}
+}
+
+// Run compiles dir and compares it with the cluster. It changes nothing:
+// live objects are compared through server-side apply dry runs.
+func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
+	c := compiler.NewCompile(d.cfg)
+	c.Env, c.Offline = d.Env, d.Offline
+	res, err := c.Run(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	a := reconcile.NewApply(&reconcile.Config{RESTConfig: d.rest})
+	a.Prune = true
+	p, err := a.Plan(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	lc, err := newLiveClient(d.rest)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform"}
+	masker := newMasker(res)
+	for _, step := range p.Steps {
+		rel, hasRel := res.Release(step.Name)
+		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		if hasRel {
+			rc.Extension, rc.Instance, rc.ChartTo = rel.Extension, rel.Instance, chartLabel(rel.Chart)
+		}
+		var stored *helmsdk.ReleaseDetail
+		if step.Observed != nil && step.Observed.Revision > 0 && step.Action != plan.Conflict {
+			stored, err = lc.helm.GetRelease(ctx, step.Namespace, step.Name)
+			if err != nil {
+				return nil, err
+			}
+			rc.ChartFrom = stored.Chart + " " + stored.ChartVersion
+		}
+		switch step.Action {
+		case plan.Install:
+			rc.Change, rc.Layer = Added, LayerRelease
+			r.Summary.Added++
+			rc.Objects, err = objectDiffs(nil, withoutHooks(res.Manifests[step.Name]), masker)
+		case plan.Uninstall, plan.Keep:
+			rc.Change, rc.Layer = Removed, LayerGit
+			r.Summary.Removed++
+			rc.Objects, err = objectDiffs([]byte(stored.Manifest), nil, masker)
+		case plan.Conflict:
+			rc.Change, rc.Layer = Conflict, LayerRelease
+			r.Summary.Conflicts++
+		case plan.Recover, plan.Repair:
+			rc.Change, rc.Layer = Drifted, LayerRelease
+			r.Summary.Drifted++
+		case plan.Upgrade, plan.Reconfigure:
+			rc.Change, rc.Layer = Reconfigured, LayerGit
+			if step.Action == plan.Upgrade {
+				rc.Change = Upgraded
+				r.Summary.Upgraded++
+			} else {
+				r.Summary.Reconfigured++
+			}
+			rc.Objects, err = objectDiffs([]byte(stored.Manifest), withoutHooks(res.Manifests[step.Name]), masker)
+		case plan.Skip:
+			drift, derr := lc.drift(ctx, stored.Manifest, step.Namespace, masker)
+			if derr != nil {
+				return nil, derr
+			}
+			if len(drift) == 0 {
+				r.Summary.Unchanged++
+				continue
+			}
+			rc.Change, rc.Layer, rc.Reason = Drifted, LayerCluster, "changed in the cluster out of band"
+			rc.Objects = drift
+			r.Summary.Drifted++
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.Releases = append(r.Releases, rc)
+	}
+	return r, nil
+}
+
+// withoutHooks drops hook objects: Helm's stored manifest has none.
+func withoutHooks(manifest []byte) []byte {
+	objs, err := compiler.SplitManifest(manifest)
+	if err != nil {
+		return manifest
+	}
+	var b strings.Builder
+	for _, o := range objs {
+		if o.Hook {
+			continue
+		}
+		b.WriteString("---\n")
+		b.WriteString(render(o.Body))
+	}
+	return []byte(b.String())
+}
+
+// liveClient reads live objects and dry-runs applies.
+type liveClient struct {
+	helm   *helmsdk.Client
+	dyn    dynamic.Interface
+	mapper meta.RESTMapper
+}
+
+func newLiveClient(rc *rest.Config) (*liveClient, error) {
+	h, err := helmsdk.NewClient(rc, helmsdk.ClientOptions{})
+	if err != nil {
+		return nil, err
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return nil, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(rc)
+	if err != nil {
+		return nil, err
+	}
+	return &liveClient{helm: h, dyn: dyn, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}, nil
+}
+
+// fieldManager is the server-side apply manager pono's dry runs use.
+const fieldManager = "pono-diff"
+
+// drift compares each object of a stored release manifest with the live
+// object: the server applies the manifest in a dry run (so defaults and
+// normalisation are the server's), and fields where the result differs
+// from the live object are drift.
+func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *masker) ([]ObjectDiff, error) {
+	objs, err := compiler.SplitManifest([]byte(manifest))
+	if err != nil {
+		return nil, err
+	}
+	var out []ObjectDiff
+	for _, o := range objs {
+		gv, err := schema.ParseGroupVersion(o.APIVersion)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.ID, err)
+		}
+		mapping, err := lc.mapper.RESTMapping(schema.GroupKind{Group: gv.Group, Kind: o.Kind}, gv.Version)
+		if err != nil {
+			out = append(out, ObjectDiff{ID: o.ID, Change: "drifted", Field: fmt.Sprintf("kind not served by the cluster: %v", err)})
+			continue
+		}
+		ns := o.Namespace
+		var ri dynamic.ResourceInterface = lc.dyn.Resource(mapping.Resource)
+		if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+			if ns == "" {
+				ns = releaseNS
+			}
+			ri = lc.dyn.Resource(mapping.Resource).Namespace(ns)
+		}
+		id := o.Kind + "/" + o.Name
+		if ns != "" {
+			id = o.Kind + "/" + ns + "/" + o.Name
+		}
+		live, err := ri.Get(ctx, o.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			out = append(out, ObjectDiff{ID: id, Change: "deleted", Field: "deleted from the cluster out of band"})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("get %s: %w", id, err)
+		}
+		obj := &unstructured.Unstructured{Object: o.Body}
+		if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+			obj.SetNamespace(ns)
+		}
+		applied, err := ri.Apply(ctx, o.Name, obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: true, DryRun: []string{metav1.DryRunAll}})
+		if err != nil {
+			out = append(out, ObjectDiff{ID: id, Change: "drifted", Field: "the release's version cannot be applied (server-side dry run): " + m.scrub(err.Error())})
+			continue
+		}
+		a, b := comparable(live.Object), comparable(applied.Object)
+		if reflect.DeepEqual(a, b) {
+			continue
+		}
+		d := ObjectDiff{ID: id, Change: "drifted"}
+		if o.Kind == "Secret" && o.Group() == "" {
+			ma, mb, keys := maskSecrets(a, b)
+			a, b, d.SecretKeys = ma, mb, keys
+		}
+		fields := changedPaths("", a, b)
+		d.Field = "fields changed in the cluster: " + strings.Join(fields, ", ")
+		ud, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: lines(m.scrub(render(a))), B: lines(m.scrub(render(b))),
+			FromFile: "live/" + id, ToFile: "release/" + id, Context: 3,
+		})
+		if err != nil {
+			return nil, err
+		}
+		d.Diff = ud
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// comparable drops what the server manages on every write.
+func comparable(obj map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		if k == "status" {
+			continue
+		}
+		out[k] = v
+	}
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		clean := map[string]any{}
+		for k, v := range md {
+			switch k {
+			case "managedFields", "resourceVersion", "generation", "uid", "creationTimestamp":
+				continue
+			}
+			clean[k] = v
+		}
+		out["metadata"] = clean
+	}
+	return out
+}
+
+// changedPaths lists the leaf paths where a and b differ.
+func changedPaths(prefix string, a, b any) []string {
+	am, ok1 := a.(map[string]any)
+	bm, ok2 := b.(map[string]any)
+	if ok1 && ok2 {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		var out []string
+		for _, k := range sortedKeys(keys) {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			out = append(out, changedPaths(p, am[k], bm[k])...)
+		}
+		return out
+	}
+	al, ok1 := a.([]any)
+	bl, ok2 := b.([]any)
+	if ok1 && ok2 && len(al) == len(bl) {
+		var out []string
+		for i := range al {
+			out = append(out, changedPaths(fmt.Sprintf("%s[%d]", prefix, i), al[i], bl[i])...)
+		}
+		return out
+	}
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return []string{prefix}
+}
+
