@@ -39,6 +39,7 @@ type taskConnFlags struct {
 	namespace      string
 	startupTimeout time.Duration
 	pullSecrets    []string
+	grace          time.Duration
 }
 
 func (f *taskConnFlags) bind(cmd *cobra.Command, withMode bool) {
@@ -52,6 +53,7 @@ func (f *taskConnFlags) bind(cmd *cobra.Command, withMode bool) {
 	fs.StringVar(&f.context, "context", "", "kubeconfig context (default: the current context)")
 	fs.StringVar(&f.namespace, "namespace", "", "namespace when the task's config.namespace is empty (default: the context's)")
 	fs.DurationVar(&f.startupTimeout, "startup-timeout", 60*time.Second, "how long to wait for a pod to start")
+	fs.DurationVar(&f.grace, "grace", 0, "stop: time between SIGTERM and SIGKILL (docker, default 10s) or the pod's deletion grace period (k8s)")
 	fs.StringSliceVar(&f.pullSecrets, "image-pull-secret", nil, "pull secret for the pod that reads an image's processing-container.json (k8s)")
 }
 
@@ -64,6 +66,7 @@ func (f *taskConnFlags) runner(s streams) (*taskrun.Runner, error) {
 		Namespace:          f.namespace,
 		StartupTimeout:     f.startupTimeout,
 		ExtractPullSecrets: f.pullSecrets,
+		StopGrace:          f.grace,
 		Logger:             slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if f.mode != "" {

@@ -152,5 +152,9 @@ func (r *Runner) stopDocker(ctx context.Context, rec *Record) error {
 	if err != nil {
 		return err
 	}
-	return c.Stop(ctx, rec.ID, 10*time.Second)
+	grace := r.cfg.StopGrace
+	if grace == 0 {
+		grace = 10 * time.Second
+	}
+	return c.Stop(ctx, rec.ID, grace)
 }

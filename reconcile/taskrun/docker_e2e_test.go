@@ -24,7 +24,7 @@ func dockerRunner(t *testing.T) (*Runner, *dockerd.Engine) {
 	t.Helper()
 	e := dockerd.Shared(t)
 	buildOnce(t, e)
-	r := New(Config{Mode: ModeDocker, DockerHost: e.Host, Network: "none"})
+	r := New(Config{Mode: ModeDocker, DockerHost: e.Host, Network: "none", StopGrace: time.Second})
 	t.Cleanup(func() { r.Close() })
 	return r, e
 }

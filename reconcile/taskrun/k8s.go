@@ -223,7 +223,12 @@ func (r *Runner) stopK8s(ctx context.Context, rec *Record) error {
 		return err
 	}
 	ns := rec.Kubernetes.Namespace
-	err = k.cs.CoreV1().Pods(ns).Delete(ctx, rec.Kubernetes.Pod, metav1.DeleteOptions{})
+	var opts metav1.DeleteOptions
+	if r.cfg.StopGrace > 0 {
+		secs := int64(r.cfg.StopGrace.Seconds())
+		opts.GracePeriodSeconds = &secs
+	}
+	err = k.cs.CoreV1().Pods(ns).Delete(ctx, rec.Kubernetes.Pod, opts)
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("delete pod %s/%s: %w", ns, rec.Kubernetes.Pod, err)
 	}

@@ -30,6 +30,10 @@ type Config struct {
 	// StartupTimeout bounds waiting for a pod to start (logs, reading an
 	// image's processing-container.json). Default 60s.
 	StartupTimeout time.Duration
+	// StopGrace is how long a stopped task gets between SIGTERM and
+	// SIGKILL (docker) or the pod's deletion grace period (k8s); 0 means
+	// 10s in docker and the pod's own setting on Kubernetes.
+	StopGrace time.Duration
 	// ExtractPullSecrets are the image pull secrets of the pod that reads
 	// an image's processing-container.json on Kubernetes.
 	ExtractPullSecrets []string
