@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -49,6 +51,7 @@ func newApplyCmd(s streams) *cobra.Command {
 	cfg := &reconcile.Config{}
 	a := reconcile.NewApply(cfg)
 	var onInstallFailure string
+	var stats bool
 	cmd := &cobra.Command{
 		Use:   "apply DIR",
 		Short: "Converge the cluster to the platform: install, upgrade and prune Helm releases",
@@ -82,9 +85,16 @@ func newApplyCmd(s streams) *cobra.Command {
 			}
 			printWarnings(s.err, res)
 			pr := newProgress(s.err)
+			var count requestCounter
+			if stats {
+				rc.Wrap(count.wrap)
+			}
 			cfg.RESTConfig, cfg.Progress = rc, pr.event
 			rep, err := a.Run(cmd.Context(), res)
 			pr.finish()
+			if stats {
+				fmt.Fprintf(s.err, "api requests: %d reads, %d writes\n", count.reads.Load(), count.writes.Load())
+			}
 			if rep != nil {
 				printApplyReport(s.out, rep)
 			}
@@ -108,9 +118,29 @@ func newApplyCmd(s streams) *cobra.Command {
 	fl.BoolVar(&a.RollbackOnFailure, "rollback-on-failure", a.RollbackOnFailure, "roll a failed upgrade back to the last good revision")
 	fl.StringVar(&onInstallFailure, "on-install-failure", "uninstall", "what to do with a failed first install: uninstall or keep")
 	fl.IntVar(&a.MaxHistory, "max-history", a.MaxHistory, "revisions kept per release (0: unlimited)")
+	fl.BoolVar(&stats, "stats", false, "print how many read and write requests apply sent to the API server")
 	fl.DurationVar(&a.LeaseDuration, "lease-duration", a.LeaseDuration, "validity of the per-release lease; a release left pending by a dead run is recovered once its lease expired")
 	return cmd
 }
+
+// requestCounter counts API requests by kind (read or write).
+type requestCounter struct{ reads, writes atomic.Int64 }
+
+func (c *requestCounter) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.reads.Add(1)
+		default:
+			c.writes.Add(1)
+		}
+		return rt.RoundTrip(r)
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // progress prints one line per release as it starts and finishes, and a
 // live count on a terminal.

@@ -72,17 +72,19 @@ func (c *Client) waitReady(ctx context.Context, resources kube.ResourceList, tim
 	defer tick.Stop()
 	for {
 		pending, err := checkReady(ctx, c.cs, objs)
-		if err != nil {
+		if err != nil && ctx.Err() == nil && !strings.Contains(err.Error(), "would exceed context deadline") {
 			return fmt.Errorf("%w: %w", ErrNotReady, err)
 		}
-		if len(pending) == 0 {
+		if err == nil && len(pending) == 0 {
 			return nil
 		}
-		objs = pending
+		if err == nil {
+			objs = pending
+		}
 		select {
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("%w: timed out after %s waiting for %s", ErrNotReady, timeout, describe(pending))
+				return fmt.Errorf("%w: timed out after %s waiting for %s", ErrNotReady, timeout, describe(objs))
 			}
 			return ctx.Err()
 		case <-tick.C:
