@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,11 +86,40 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 	}()
 
-	if err := c.boot(ctx, tl, opts); err != nil {
-		return nil, err
+	// Ports are free when picked but not reserved, so a cluster starting in
+	// a parallel test package can take one first. Start over on new ports.
+	for attempt := 1; ; attempt++ {
+		err = c.boot(ctx, tl, opts)
+		if err == nil {
+			break
+		}
+		if attempt == maxBootAttempts || !strings.Contains(err.Error(), "address already in use") {
+			return nil, err
+		}
+		c.log.Info("port taken, starting over", "attempt", attempt, "err", err)
+		if err := c.reset(); err != nil {
+			return nil, err
+		}
 	}
 	c.log.Info("local cluster ready", "kubeconfig", c.Kubeconfig, "nodes", len(c.Nodes), "took", time.Since(began).Round(time.Millisecond))
 	return c, nil
+}
+
+// maxBootAttempts bounds retries after a port conflict.
+const maxBootAttempts = 3
+
+// reset stops what a failed boot started and clears etcd's data, so boot
+// can run again in the same directory.
+func (c *Cluster) reset() error {
+	if err := stopProcesses(c.procs, stopGrace); err != nil {
+		return err
+	}
+	c.procs, c.Nodes, c.base = nil, nil, nil
+	etcd := filepath.Join(c.Dir, etcdDir)
+	if err := os.RemoveAll(etcd); err != nil {
+		return fmt.Errorf("clear etcd data: %w", err)
+	}
+	return os.MkdirAll(etcd, 0o755)
 }
 
 // Attach finds a cluster started earlier in dir, typically by another

@@ -128,6 +128,7 @@ if [ ! -s "$tools/stages.yaml" ] || [ "$(cat "$tools/.stages.version" 2>/dev/nul
     exit 1
   fi
   tmp=$(mktemp "$tools/stages.yaml.XXXXXX")
+  chmod 0644 "$tmp"
   for f in \
     kustomize/stage/node/fast/node-initialize.yaml \
     kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
