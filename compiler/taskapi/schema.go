@@ -237,40 +237,6 @@ func pickKind(v cue.Value, k cue.Kind) cue.Value {
 	return v
 }
 
-// cuePath converts a CUE error path (#Task, templates, 0, env) to a JSON path.
-func cuePath(elems []string) jsonPath {
-	var p jsonPath
-	for _, e := range elems {
-		switch {
-		case len(p) == 0 && strings.HasPrefix(e, "#"):
-			continue
-		case isDigits(e):
-			i, _ := strconv.Atoi(e)
-			p = p.idx(i)
-		case strings.HasPrefix(e, `"`):
-			if u, err := strconv.Unquote(e); err == nil {
-				e = u
-			}
-			p = p.key(e)
-		default:
-			p = p.key(e)
-		}
-	}
-	return p
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 var (
 	conflictRe = regexp.MustCompile(`^conflicting values (.+?) and (.+?)(?: \(mismatched types (\S+) and (\S+)\))?$`)
 )
@@ -278,14 +244,6 @@ var (
 // describe turns the CUE messages for one path into one diagnostic in the
 // document's terms.
 func (d *document) describe(p jsonPath, msgs []string) Diagnostic {
-	for _, m := range msgs {
-		if strings.Contains(m, "required but not present") && len(p) > 0 {
-			parent := p[:len(p)-1]
-			line, col := d.position(parent)
-			return Diagnostic{Severity: SeverityError, Line: line, Col: col, Path: parent.String(),
-				Message: fmt.Sprintf("missing required field %q", p[len(p)-1].key)}
-		}
-	}
 	line, col := d.position(p)
 	diag := Diagnostic{Severity: SeverityError, Line: line, Col: col, Path: p.String()}
 	node := d.nodes[p.String()]

@@ -3,7 +3,6 @@ package taskapi
 import (
 	"encoding/json"
 	"reflect"
-	"strconv"
 )
 
 // ProcessingContainer is an image's /processing-container.json.
@@ -256,5 +255,3 @@ func (in *Instance) EnvList() []string {
 	}
 	return out
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -3,11 +3,11 @@ package taskapi
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
-	"strings"
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
