@@ -67,6 +67,10 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		return err
 	}
 
+	policy, err := writeAuditPolicy(c.Dir)
+	if err != nil {
+		return err
+	}
 	if err := start("kube-apiserver",
 		"--etcd-servers", etcdURL,
 		"--service-account-issuer", "https://kubernetes.default.svc",
@@ -82,11 +86,23 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		// Kaapana's charts run some privileged pods; without this the API
 		// server rejects them.
 		"--allow-privileged=true",
+		"--audit-policy-file", policy,
+		"--audit-log-path", c.AuditLog(),
+		"--audit-log-format", "json",
+		"--audit-log-mode", "blocking",
+		"--audit-log-maxsize", "0",
 	); err != nil {
 		return err
 	}
-	if err := writeKubeconfig(c.Kubeconfig, server, creds.token); err != nil {
+	if err := writeKubeconfig(c.Kubeconfig, server, creds.tokens[AdminUser]); err != nil {
 		return err
+	}
+	kubeconfigOf := map[string]string{}
+	for name, user := range componentUsers {
+		kubeconfigOf[name] = filepath.Join(c.Dir, kubeconfigsDir, name)
+		if err := writeKubeconfig(kubeconfigOf[name], server, creds.tokens[user]); err != nil {
+			return err
+		}
 	}
 	if c.base, err = restConfigFrom(c.Kubeconfig); err != nil {
 		return err
@@ -96,7 +112,7 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 	}
 
 	if err := start("kube-controller-manager",
-		"--kubeconfig", c.Kubeconfig,
+		"--kubeconfig", kubeconfigOf["kube-controller-manager"],
 		"--service-account-private-key-file", creds.saKey,
 		"--use-service-account-credentials=false",
 		// The token controller needs a root CA we do not have; tokens come
@@ -109,7 +125,7 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		return err
 	}
 	if err := start("kube-scheduler",
-		"--kubeconfig", c.Kubeconfig,
+		"--kubeconfig", kubeconfigOf["kube-scheduler"],
 		"--leader-elect=false",
 		"--bind-address", "127.0.0.1",
 		"--secure-port", strconv.Itoa(schedPort),
@@ -117,7 +133,7 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		return err
 	}
 	if err := start("kwok",
-		"--kubeconfig", c.Kubeconfig,
+		"--kubeconfig", kubeconfigOf["kwok"],
 		"--config", tl.stages,
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector", nodeAnnotation+"="+nodeAnnotationValue,

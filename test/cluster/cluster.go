@@ -47,6 +47,9 @@ const (
 	etcdDir   = "etcd"
 	certsDir  = "certs"
 	kubecfgFn = "kubeconfig"
+	// kubeconfigsDir holds one kubeconfig per component, each with its
+	// own user.
+	kubeconfigsDir = "kubeconfigs"
 )
 
 // Start starts a control plane and returns once it is usable: the API server
@@ -73,7 +76,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if c.Dir, err = filepath.Abs(c.Dir); err != nil {
 		return nil, fmt.Errorf("cluster dir: %w", err)
 	}
-	for _, sub := range []string{logsDir, runDir, etcdDir, certsDir} {
+	for _, sub := range []string{logsDir, runDir, etcdDir, certsDir, kubeconfigsDir} {
 		if err := os.MkdirAll(filepath.Join(c.Dir, sub), 0o755); err != nil {
 			return nil, fmt.Errorf("create cluster dir: %w", err)
 		}

@@ -213,3 +213,38 @@ func running(pid int) bool {
 	}
 	return false
 }
+
+func TestWritesSeesOnlyTheTestsOwnWrites(t *testing.T) {
+	c := cluster.Shared(t)
+	ctx := t.Context()
+	cs := c.Client()
+	const ns = "audit-test"
+	if err := c.CreateNamespace(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	before, err := c.Writes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "counted"}, Data: map[string]string{"a": "b"}}
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Reads are not writes.
+	if _, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, "counted", metav1.GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := c.Writes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type write struct{ Verb, Resource, Namespace, Name string }
+	var got []write
+	for _, e := range after[len(before):] {
+		got = append(got, write{e.Verb, e.Resource, e.Namespace, e.Name})
+	}
+	want := []write{{"create", "configmaps", ns, "counted"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+}
