@@ -225,7 +225,7 @@ func underAny(path string, diags []Diagnostic) bool {
 				scope = jsonPathString(d.Path, f)
 			}
 		}
-		if path == scope || strings.HasPrefix(path, scope+".") || strings.HasPrefix(path, scope+"[") {
+		if scope == "" || path == scope || strings.HasPrefix(path, scope+".") || strings.HasPrefix(path, scope+"[") {
 			return true
 		}
 	}
