@@ -665,6 +665,10 @@ func (e *executor) operate(ctx context.Context, s *plan.Step) (string, int, erro
 			}
 			return strings.Join(notes, "; "), attempt, err
 		}
+		if strings.Contains(err.Error(), "no matches for kind") {
+			// A kind defined by a CRD installed since discovery was read.
+			e.client.RefreshDiscovery()
+		}
 		if op == plan.OpInstall && created && !a.UninstallOnFailure {
 			op = plan.OpUpgrade
 		}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -44,6 +45,7 @@ type Client struct {
 	log    *slog.Logger
 	cs     kubernetes.Interface
 	meta   metadata.Interface
+	dyn    dynamic.Interface
 	disc   discovery.CachedDiscoveryInterface
 	mapper *restmapper.DeferredDiscoveryRESTMapper
 
@@ -71,13 +73,17 @@ func NewClient(rc *rest.Config, opts ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metadata client: %w", err)
 	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic client: %w", err)
+	}
 	dc, err := discovery.NewDiscoveryClientForConfig(rc)
 	if err != nil {
 		return nil, fmt.Errorf("discovery client: %w", err)
 	}
 	disc := memory.NewMemCacheClient(dc)
 	return &Client{
-		rest: rc, opts: opts, log: opts.Logger, cs: cs, meta: mc, disc: disc,
+		rest: rc, opts: opts, log: opts.Logger, cs: cs, meta: mc, dyn: dyn, disc: disc,
 		mapper: restmapper.NewDeferredDiscoveryRESTMapper(disc),
 		kube:   map[string]*kube.Client{},
 	}, nil

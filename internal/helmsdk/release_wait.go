@@ -13,7 +13,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -54,7 +56,8 @@ func objectsOf(resources kube.ResourceList) []object {
 		switch {
 		case gvk.Group == "apps" && (gvk.Kind == "Deployment" || gvk.Kind == "StatefulSet" || gvk.Kind == "DaemonSet"),
 			gvk.Group == "batch" && gvk.Kind == "Job",
-			gvk.Group == "" && gvk.Kind == "Pod":
+			gvk.Group == "" && gvk.Kind == "Pod",
+			gvk.Group == "apiextensions.k8s.io" && gvk.Kind == "CustomResourceDefinition":
 			out = append(out, object{kind: gvk.Kind, namespace: r.Namespace, name: r.Name})
 		}
 	}
@@ -71,7 +74,7 @@ func (c *Client) waitReady(ctx context.Context, resources kube.ResourceList, tim
 	tick := time.NewTicker(c.opts.PollInterval)
 	defer tick.Stop()
 	for {
-		pending, err := checkReady(ctx, c.cs, objs)
+		pending, err := c.checkReady(ctx, objs)
 		if err != nil && ctx.Err() == nil && !strings.Contains(err.Error(), "would exceed context deadline") {
 			return fmt.Errorf("%w: %w", ErrNotReady, err)
 		}
@@ -105,10 +108,16 @@ func describe(objs []object) string {
 
 // checkReady returns the objects not ready yet, or an error for one that
 // can no longer become ready.
-func checkReady(ctx context.Context, cs kubernetes.Interface, objs []object) ([]object, error) {
+func (c *Client) checkReady(ctx context.Context, objs []object) ([]object, error) {
 	var pending []object
 	for _, o := range objs {
-		ready, err := objectReady(ctx, cs, o)
+		var ready bool
+		var err error
+		if o.kind == "CustomResourceDefinition" {
+			ready, err = c.crdEstablished(ctx, o.name)
+		} else {
+			ready, err = objectReady(ctx, c.cs, o)
+		}
 		if err != nil {
 			if apierrors.IsNotFound(err) || isTransient(err) {
 				pending = append(pending, o)
@@ -254,4 +263,23 @@ func podFailing(p *corev1.Pod) string {
 		}
 	}
 	return ""
+}
+
+var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// crdEstablished reports whether a CRD's API is served, so that releases
+// using its kinds can be built right after.
+func (c *Client) crdEstablished(ctx context.Context, name string) (bool, error) {
+	u, err := c.dyn.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false, err
+	}
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["type"] == "Established" {
+			return m["status"] == "True", nil
+		}
+	}
+	return false, nil
 }

@@ -130,23 +130,21 @@ func (g *graph) reaches(from, to int) bool {
 	return walk(from)
 }
 
-// add records "a after b" unless it exists or would close a cycle.
-func (g *graph) add(a, b int, why string) bool {
+// add records "a after b" unless it would close a cycle, and reports
+// whether the edge exists afterwards.
+func (g *graph) add(a, b int) bool {
 	if a == b {
 		return false
 	}
 	for _, x := range g.after[a] {
 		if x == b {
-			return false
+			return true
 		}
 	}
 	if g.reaches(b, a) {
 		return false
 	}
 	g.after[a] = append(g.after[a], b)
-	if why != "" {
-		g.inferred[a] = append(g.inferred[a], why)
-	}
 	return true
 }
 
@@ -196,7 +194,7 @@ func buildGraph(n int, name func(int) string, needs func(int) []string, res func
 	for i := 0; i < n; i++ {
 		for _, need := range needs(i) {
 			for _, j := range byName[need] {
-				g.add(i, j, "")
+				g.add(i, j)
 			}
 		}
 	}
@@ -207,7 +205,7 @@ func buildGraph(n int, name func(int) string, needs func(int) []string, res func
 		}
 		for _, k := range r.Kinds {
 			for _, j := range crd[k] {
-				if g.add(i, j, "") {
+				if g.add(i, j) {
 					g.inferred[i] = append(g.inferred[i], fmt.Sprintf("after %s: it defines %s", name(j), k))
 				}
 			}
@@ -219,7 +217,7 @@ func buildGraph(n int, name func(int) string, needs func(int) []string, res func
 			}
 			seen[x] = true
 			for _, j := range nsCreator[x] {
-				if g.add(i, j, "") {
+				if g.add(i, j) {
 					g.inferred[i] = append(g.inferred[i], fmt.Sprintf("after %s: it creates namespace %s", name(j), x))
 				}
 			}
@@ -265,7 +263,7 @@ func orderDeletes(steps []Step) {
 	rev := &graph{after: make([][]int, len(steps)), inferred: make([][]string, len(steps))}
 	for i, deps := range g.after {
 		for _, j := range deps {
-			rev.add(j, i, "")
+			rev.add(j, i)
 		}
 	}
 	depth := rev.depths()

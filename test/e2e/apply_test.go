@@ -153,3 +153,46 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 		t.Errorf("small-one in wave %d, want 2 (after notebook, which is after hello-app)", s.Wave)
 	}
 }
+
+// TestInferredOrdering: a release that defines a CRD and creates a
+// namespace goes before a release that uses that kind in that namespace,
+// without any needs, in one apply.
+func TestInferredOrdering(t *testing.T) {
+	c := cluster.Shared(t)
+	dir := platformDir(t, `name: ord
+`+nsBlock("ord")+`sources:
+  local: {path: ./charts}
+extensions:
+  widget:
+    version: "1.0.0"
+    values: {tenant: ord-tenant}
+  operator:
+    version: "1.0.0"
+    values: {tenant: ord-tenant}
+policy:
+  allow:
+    operator: [cluster-scoped]
+`)
+	rep, _, ev := mustApply(t, c, dir)
+	if diff := cmp.Diff(map[string]string{"operator": "install ok", "widget": "install ok"}, outcomes(rep)); diff != "" {
+		t.Fatalf("outcomes (-want +got):\n%s", diff)
+	}
+	var inferred []string
+	for _, s := range rep.Plan.Steps {
+		if s.Name == "widget" {
+			inferred = s.Inferred
+		}
+	}
+	want := []string{"after operator: it defines Widget.e2e.pono.dev", "after operator: it creates namespace ord-tenant"}
+	if diff := cmp.Diff(want, inferred); diff != "" {
+		t.Errorf("inferred edges of widget (-want +got):\n%s", diff)
+	}
+	opDone, _ := ev.when(reconcile.EventFinish, "operator")
+	wStart, _ := ev.when(reconcile.EventStart, "widget")
+	if !wStart.After(opDone) {
+		t.Errorf("widget started at %v, before operator finished at %v", wStart, opDone)
+	}
+	if r := result(t, rep, "widget"); r.Wave != 1 || r.Attempts != 1 {
+		t.Errorf("widget: wave %d, %d attempts; want wave 1, first attempt", r.Wave, r.Attempts)
+	}
+}
