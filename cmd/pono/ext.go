@@ -1,14 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler"
 )
@@ -55,20 +53,7 @@ func printExtensions(w io.Writer, format string, exts []compiler.ExtensionInfo) 
 	if exts == nil {
 		exts = []compiler.ExtensionInfo{}
 	}
-	switch format {
-	case "json":
-		b, err := json.MarshalIndent(exts, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(w, string(b))
-		return err
-	case "yaml":
-		b, err := yaml.Marshal(exts)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
+	if done, err := writeStructured(w, format, exts); done {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
