@@ -73,6 +73,12 @@ func (r *Runner) runDocker(ctx context.Context, rec *Record) error {
 	if err != nil {
 		return err
 	}
+	// A missing input directory would be created empty by the engine.
+	for _, ch := range rec.Task.Inputs {
+		if _, err := os.Stat(ch.HostPath); err != nil {
+			r.cfg.Logger.Warn("input channel has no host directory; the task sees it empty", "channel", ch.Name, "host_path", ch.HostPath)
+		}
+	}
 	// Output directories are created by pono, owned by the caller, rather
 	// than by the engine as root.
 	for _, ch := range rec.Task.Outputs {
