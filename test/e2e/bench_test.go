@@ -1,0 +1,45 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/test/cluster"
+)
+
+// BenchmarkNoopApply200 applies an unchanged platform of 200 releases
+// (compile included) and reports API requests per apply; any write fails
+// the benchmark.
+//
+//	go test -run XXX -bench NoopApply200 -benchtime 5x ./test/e2e/
+func BenchmarkNoopApply200(b *testing.B) {
+	c := cluster.Shared(b)
+	var sb strings.Builder
+	sb.WriteString("name: bn\n" + nsBlock("bn") + "sources:\n  local: {path: ./charts}\nextensions:\n  small:\n    version: \"1.0.0\"\n    instances:\n")
+	for i := 1; i <= 200; i++ {
+		fmt.Fprintf(&sb, "      i%03d: {}\n", i)
+	}
+	dir := platformDir(b, sb.String())
+	if rep, _, _ := mustApply(b, c, dir, func(a *reconcile.Apply) { a.Concurrency = 16 }); rep.Counts()[reconcile.Changed]+rep.Counts()[reconcile.Unchanged] != 200 {
+		b.Fatalf("setup:\n%s", table(rep))
+	}
+	cfg, wc := countingConfig(c)
+	a := reconcile.NewApply(&reconcile.Config{RESTConfig: cfg})
+	b.ResetTimer()
+	for b.Loop() {
+		res := compile(b, dir)
+		rep, err := a.Run(context.Background(), res)
+		if err != nil || rep.Counts()[reconcile.Unchanged] != 200 {
+			b.Fatalf("no-op apply: %v\n%s", err, table(rep))
+		}
+	}
+	b.StopTimer()
+	if w := wc.Writes(); len(w) != 0 {
+		b.Fatalf("no-op applies wrote %d times: %v", len(w), w)
+	}
+	b.ReportMetric(float64(wc.reads.Load())/float64(b.N), "reads/op")
+	b.ReportMetric(0, "writes/op")
+}
