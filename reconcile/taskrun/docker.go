@@ -2,6 +2,7 @@ package taskrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -87,6 +88,19 @@ func (r *Runner) runDocker(ctx context.Context, rec *Record) error {
 		}
 	}
 	id, err := c.Create(ctx, spec)
+	if errors.Is(err, dockerengine.ErrNotFound) {
+		// As `docker run` (and docker-py's run) do: pull a missing image, with
+		// the task's registry credentials when it has them.
+		r.cfg.Logger.Info("pulling image", "image", spec.Image)
+		var auth *dockerengine.Auth
+		if cfg := rec.Task.Config; cfg.HasRegistryCredentials() {
+			auth = &dockerengine.Auth{Server: cfg.RegistryURL, Username: cfg.RegistryUsername, Password: cfg.RegistryPassword}
+		}
+		if perr := c.Pull(ctx, spec.Image, auth); perr != nil {
+			return fmt.Errorf("%w (and %w)", err, perr)
+		}
+		id, err = c.Create(ctx, spec)
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/pono-gitops/pono/internal/dockerengine"
 	"github.com/pono-gitops/pono/test/dockerd"
 )
 
@@ -244,4 +246,22 @@ func writeJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// TestDockerMissingImage: a missing image is pulled, as `docker run` does;
+// the private engine reaches no registry, so the run fails, naming both.
+func TestDockerMissingImage(t *testing.T) {
+	r, _ := dockerRunner(t)
+	ctx := context.Background()
+	file := writeJSON(t, map[string]any{"name": "missing", "image": "pono.local/no-such-image:1",
+		"taskTemplate": map[string]any{"identifier": "x", "description": "inline", "inputs": []any{}, "outputs": []any{}, "env": []any{}}})
+	plan, err := r.Prepare(ctx, file, PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Run(ctx, plan)
+	if !errors.Is(err, dockerengine.ErrNotFound) || !strings.Contains(err.Error(), "pull image pono.local/no-such-image:1") {
+		t.Fatalf("err = %v, want not found and a failed pull", err)
+	}
+	t.Log(err)
 }
