@@ -2,6 +2,7 @@ package taskrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -147,7 +148,14 @@ func (r *Runner) ProcessingContainer(ctx context.Context, image string) ([]byte,
 		if err != nil {
 			return nil, err
 		}
-		return c.ReadFile(ctx, image, "/processing-container.json")
+		b, err := c.ReadFile(ctx, image, "/processing-container.json")
+		if errors.Is(err, dockerengine.ErrNotFound) {
+			if perr := c.Pull(ctx, image, nil); perr != nil {
+				return nil, fmt.Errorf("%w (and %w)", err, perr)
+			}
+			b, err = c.ReadFile(ctx, image, "/processing-container.json")
+		}
+		return b, err
 	case ModeK8s:
 		return r.extractK8s(ctx, image)
 	}
