@@ -9,7 +9,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/plan"
@@ -194,5 +198,62 @@ policy:
 	}
 	if r := result(t, rep, "widget"); r.Wave != 1 || r.Attempts != 1 {
 		t.Errorf("widget: wave %d, %d attempts; want wave 1, first attempt", r.Wave, r.Attempts)
+	}
+
+	// Both removed: deletion runs in reverse, the Widget's release before
+	// the release that defines Widgets.
+	writeFile(t, filepath.Join(dir, "platform.yaml"), "name: ord\n"+nsBlock("ord")+"sources:\n  local: {path: ./charts}\n")
+	rep, _, ev = mustApply(t, c, dir)
+	if diff := cmp.Diff(map[string]string{"operator": "uninstall ok", "widget": "uninstall ok"}, outcomes(rep)); diff != "" {
+		t.Fatalf("outcomes after removing both (-want +got):\n%s", diff)
+	}
+	wDone, _ := ev.when(reconcile.EventFinish, "widget")
+	opStart, _ := ev.when(reconcile.EventStart, "operator")
+	if !opStart.After(wDone) {
+		t.Errorf("operator's uninstall started at %v, before widget's finished at %v", opStart, wDone)
+	}
+}
+
+// TestRetryUntilKindExists: a release using a kind whose CRD appears only
+// after apply started fails its first attempt ("no matches for kind"),
+// and a retry with backoff installs it.
+func TestRetryUntilKindExists(t *testing.T) {
+	c := cluster.Shared(t)
+	ctx := context.Background()
+	if _, err := c.Client().CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "retry-tenant"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := platformDir(t, `name: retry
+`+nsBlock("retry")+`sources:
+  local: {path: ./charts}
+extensions:
+  widget:
+    version: "1.0.0"
+    values: {tenant: retry-tenant, kind: Gizmo}
+`)
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		crd := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+			"metadata": map[string]any{"name": "gizmos.e2e.pono.dev"},
+			"spec": map[string]any{
+				"group": "e2e.pono.dev", "scope": "Namespaced",
+				"names": map[string]any{"kind": "Gizmo", "plural": "gizmos", "singular": "gizmo"},
+				"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true,
+					"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}},
+			},
+		}}
+		dyn, err := dynamic.NewForConfig(c.RESTConfig())
+		if err == nil {
+			_, err = dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}).Create(ctx, crd, metav1.CreateOptions{})
+		}
+		if err != nil {
+			t.Errorf("create CRD: %v", err)
+		}
+	}()
+	rep, _, _ := mustApply(t, c, dir, func(a *reconcile.Apply) { a.Backoff = time.Second; a.Retries = 4 })
+	r := result(t, rep, "widget")
+	if r.Attempts < 2 || !strings.Contains(r.Detail, "succeeded on attempt") {
+		t.Errorf("widget: %d attempts, detail %q; want a retry that succeeded", r.Attempts, r.Detail)
 	}
 }
