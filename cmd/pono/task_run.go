@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/pono-gitops/pono/reconcile/taskrun"
 	"github.com/spf13/cobra"
@@ -14,6 +16,8 @@ type taskRunFlags struct {
 	output string
 	pcFile string
 	strict bool
+	// timeout bounds waiting for the task (--watch, --wait).
+	timeout time.Duration
 }
 
 func newTaskRunCmd(s streams) *cobra.Command {
@@ -59,6 +63,11 @@ func newTaskRunCmd(s streams) *cobra.Command {
 			if !f.watch && !f.wait {
 				return nil
 			}
+			if f.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("task %s did not end within %s (it keeps running; see pono task stop)", rec.ID, f.timeout))
+				defer cancel()
+			}
 			if f.watch {
 				if err := r.Logs(ctx, rec, true, s.out); err != nil {
 					return err
@@ -66,6 +75,9 @@ func newTaskRunCmd(s streams) *cobra.Command {
 			}
 			st, err := r.Wait(ctx, rec)
 			if err != nil {
+				if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+					return cause
+				}
 				return err
 			}
 			printStatus(s, st)
@@ -79,6 +91,7 @@ func newTaskRunCmd(s streams) *cobra.Command {
 	fs.StringVarP(&f.output, "output", "o", "", "write the run record (JSON) to this file")
 	fs.StringVar(&f.pcFile, "processing-container", "", "take the template from this processing-container.json instead of the image")
 	fs.BoolVar(&f.strict, "strict", false, "unknown keys in the task are errors")
+	fs.DurationVar(&f.timeout, "timeout", 0, "with --watch or --wait: give up waiting after this long (0: no limit)")
 	return cmd
 }
 
