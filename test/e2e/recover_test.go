@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ extensions:
 	node := c.Nodes[0]
 	t.Cleanup(func() { labelNode(t, c, node, "null") })
 
-	var out bytes.Buffer
+	var out syncBuffer
 	cmd := exec.Command(ponoBinary(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
 		"--timeout", "3m", "--lease-duration", "3s")
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -100,6 +101,25 @@ extensions:
 	if w := wc.Writes(); len(w) != 0 || rep.Counts()[reconcile.Unchanged] != 2 {
 		t.Errorf("apply after recovery is not a no-op: writes %v\n%s", w, table(rep))
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a process writing and a test
+// reading.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func labelNode(t testing.TB, c *cluster.Cluster, node, value string) {
