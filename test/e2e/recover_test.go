@@ -101,6 +101,39 @@ extensions:
 	if w := wc.Writes(); len(w) != 0 || rep.Counts()[reconcile.Unchanged] != 2 {
 		t.Errorf("apply after recovery is not a no-op: writes %v\n%s", w, table(rep))
 	}
+
+	// The same for an upgrade: its new pod cannot be scheduled, pono is
+	// killed while waiting, the release is stuck in pending-upgrade.
+	labelNode(t, c, node, "null")
+	editFile(t, dir+"/platform.yaml", "  slow:\n    version: \"1.0.0\"\n", "  slow:\n    version: \"1.0.0\"\n    values: {config: b}\n")
+	out = syncBuffer{}
+	cmd = exec.Command(ponoBinary(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
+		"--timeout", "3m", "--lease-duration", "3s")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed = false
+	eventually(t, 60*time.Second, func() error {
+		if st := releases(t, c, "crash-admin")["slow"].Status; st != plan.StatusPendingUpgrade {
+			return fmt.Errorf("release slow is %q, want pending-upgrade; pono says:\n%s", st, out.String())
+		}
+		return nil
+	})
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	killed = true
+	labelNode(t, c, node, `"yes"`)
+	rep, _, _ = mustApply(t, c, dir, func(a *reconcile.Apply) { a.LeaseDuration = 3 * time.Second })
+	r = result(t, rep, "slow")
+	if r.Action != plan.Recover || r.Outcome != reconcile.Changed || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade") {
+		t.Errorf("slow after SIGKILL during an upgrade: %+v; want recover ok with the reason", r)
+	}
+	if rel := releases(t, c, "crash-admin")["slow"]; rel.Status != plan.StatusDeployed || rel.Revision != 3 {
+		t.Errorf("release slow is %s at revision %d after recovery, want deployed at 3", rel.Status, rel.Revision)
+	}
 }
 
 // syncBuffer is a bytes.Buffer safe for a process writing and a test
