@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -142,24 +143,58 @@ type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// progress prints one line per release as it starts and finishes, and a
-// live count on a terminal.
+// progress prints one line per release as it starts and finishes, and on
+// a terminal a live count below them, refreshed every second.
 type progress struct {
 	w     io.Writer
 	tty   bool
 	began time.Time
-	shown bool
+
+	mu                   sync.Mutex
+	shown                bool
+	done, running, total int
+	stop                 chan struct{}
+	stopped              sync.WaitGroup
 }
 
 func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, began: time.Now()}
+	p := &progress{w: w, began: time.Now(), stop: make(chan struct{})}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
+		p.stopped.Add(1)
+		go p.tick()
 	}
 	return p
 }
 
+func (p *progress) tick() {
+	defer p.stopped.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			if p.shown {
+				fmt.Fprint(p.w, "\r\033[K")
+				p.count()
+			}
+			p.mu.Unlock()
+		}
+	}
+}
+
+func (p *progress) count() {
+	fmt.Fprintf(p.w, "%d/%d done, %d running, %s", p.done, p.total, p.running, time.Since(p.began).Round(time.Second))
+	p.shown = true
+}
+
 func (p *progress) event(ev reconcile.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done, p.running, p.total = ev.Done, ev.Running, ev.Total
 	if p.tty && p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
@@ -178,14 +213,18 @@ func (p *progress) event(ev reconcile.Event) {
 		fmt.Fprintln(p.w, line)
 	}
 	if p.tty {
-		fmt.Fprintf(p.w, "%d/%d done, %d running, %s", ev.Done, ev.Total, ev.Running, time.Since(p.began).Round(time.Second))
-		p.shown = true
+		p.count()
 	}
 }
 
 func (p *progress) finish() {
+	close(p.stop)
+	p.stopped.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.tty && p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
 	}
 }
 
