@@ -417,17 +417,21 @@ func (e *executor) emit(ev Event) {
 // deletions in reverse dependency order, with bounded concurrency.
 func (e *executor) run(ctx context.Context, p *plan.Plan) []Result {
 	results := make([]Result, len(p.Steps))
-	var applies, deletes []int
+	var moved, applies, deletes []int
 	for i, s := range p.Steps {
 		if s.Changes() {
 			e.n++
 		}
-		if s.Desired != nil {
+		switch {
+		case s.Desired != nil:
 			applies = append(applies, i)
-		} else {
+		case s.Moved:
+			moved = append(moved, i)
+		default:
 			deletes = append(deletes, i)
 		}
 	}
+	e.runSet(ctx, p, moved, results)
 	e.runSet(ctx, p, applies, results)
 	e.runSet(ctx, p, deletes, results)
 	return results

@@ -137,6 +137,9 @@ type Step struct {
 	After []string
 	// Inferred explains inferred edges: "after X: reason".
 	Inferred []string
+	// Moved marks the uninstall of a release whose name the platform now
+	// wants in another namespace: it runs before the applies.
+	Moved    bool      `json:",omitempty"`
 	Desired  *Desired  `json:",omitempty"`
 	Observed *Observed `json:",omitempty"`
 }
@@ -170,8 +173,8 @@ func (s *Step) Changes() bool { return s.Op() != OpNone }
 // Key is namespace/name.
 func (s *Step) Key() string { return s.Namespace + "/" + s.Name }
 
-// Plan is every step, applies first (by wave, then name), then deletions
-// (by wave, then name).
+// Plan is every step: uninstalls of releases moved to another namespace,
+// then applies (by wave, then name), then deletions (by wave, then name).
 type Plan struct {
 	Platform string
 	Steps    []Step
@@ -222,11 +225,13 @@ func Compute(in Input) *Plan {
 	}
 	p := &Plan{Platform: in.Platform}
 	desiredKeys := map[string]bool{}
+	desiredNS := map[string]string{}
 	var applies []Step
 	for i := range in.Desired {
 		d := &in.Desired[i]
 		key := d.Namespace + "/" + d.Name
 		desiredKeys[key] = true
+		desiredNS[d.Name] = d.Namespace
 		applies = append(applies, decide(in.Platform, d, observed[key]))
 	}
 	order(applies)
@@ -238,7 +243,11 @@ func Compute(in Input) *Plan {
 			continue
 		}
 		s := Step{Name: o.Name, Namespace: o.Namespace, Observed: o}
-		if in.Prune {
+		if ns, ok := desiredNS[o.Name]; ok && in.Prune {
+			// Same release, other namespace: uninstall it first, or the
+			// new release could not take over its objects.
+			s.Action, s.Reason, s.Moved = Uninstall, "moved to namespace "+ns, true
+		} else if in.Prune {
 			s.Action, s.Reason = Uninstall, "no longer in the platform"
 		} else {
 			s.Action, s.Reason = Keep, "no longer in the platform (prune disabled)"
@@ -246,7 +255,18 @@ func Compute(in Input) *Plan {
 		deletes = append(deletes, s)
 	}
 	orderDeletes(deletes)
-	p.Steps = append(applies, deletes...)
+	// Moved releases' uninstalls come first: they run before the applies.
+	for _, d := range deletes {
+		if d.Moved {
+			p.Steps = append(p.Steps, d)
+		}
+	}
+	p.Steps = append(p.Steps, applies...)
+	for _, d := range deletes {
+		if !d.Moved {
+			p.Steps = append(p.Steps, d)
+		}
+	}
 	return p
 }
 

@@ -240,3 +240,18 @@ func TestReleaseLabelsDropRemovedNeeds(t *testing.T) {
 		t.Errorf("digest label is %d characters; label values hold 63", n)
 	}
 }
+
+func TestMovedReleaseIsUninstalledFirst(t *testing.T) {
+	d := desired("a")
+	d.Namespace = "other"
+	old := deployed(desired("a"))
+	p := Compute(Input{Platform: platform, Desired: []Desired{d}, Observed: []Observed{old}, Prune: true})
+	var got []string
+	for _, s := range p.Steps {
+		got = append(got, s.Namespace+"/"+s.Name+" "+string(s.Action)+" "+s.Reason)
+	}
+	want := []string{"admin/a uninstall moved to namespace other", "other/a install not installed"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("plan mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -257,3 +257,47 @@ extensions:
 		t.Errorf("widget: %d attempts, detail %q; want a retry that succeeded", r.Attempts, r.Detail)
 	}
 }
+
+// TestReleaseMovedToAnotherNamespace: when an extension's release namespace
+// changes, the old release is uninstalled before the new one is installed,
+// so the new one can create the same objects.
+func TestReleaseMovedToAnotherNamespace(t *testing.T) {
+	c := cluster.Shared(t)
+	dir := platformDir(t, `name: mv
+`+nsBlock("mv")+`sources:
+  local: {path: ./charts}
+extensions:
+  small:
+    version: "1.0.0"
+    instances: {a: {}}
+`)
+	mustApply(t, c, dir)
+	editFile(t, filepath.Join(dir, "platform.yaml"), "  small:\n", "  small:\n    namespace: mv-moved\n")
+	rep, _, ev := mustApply(t, c, dir)
+	var got []string
+	for _, r := range rep.Results {
+		got = append(got, r.Namespace+"/"+r.Name+" "+string(r.Action)+" "+string(r.Outcome))
+	}
+	want := []string{"mv-admin/small-a uninstall ok", "mv-moved/small-a install ok"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("results (-want +got):\n%s", diff)
+	}
+	var uninstalled, installStart time.Time
+	for i, e := range ev.evs {
+		switch {
+		case e.Type == reconcile.EventFinish && e.Step.Action == plan.Uninstall:
+			uninstalled = ev.at[i]
+		case e.Type == reconcile.EventStart && e.Step.Action == plan.Install:
+			installStart = ev.at[i]
+		}
+	}
+	if !installStart.After(uninstalled) {
+		t.Errorf("install in the new namespace started at %v, before the old release was uninstalled at %v", installStart, uninstalled)
+	}
+	if _, ok := releases(t, c, "mv-admin")["small-a"]; ok {
+		t.Errorf("old release mv-admin/small-a still exists")
+	}
+	if r := releases(t, c, "mv-moved")["small-a"]; r.Status != "deployed" {
+		t.Errorf("mv-moved/small-a is %q, want deployed", r.Status)
+	}
+}

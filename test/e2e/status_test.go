@@ -130,18 +130,18 @@ extensions:
     instances: {a: {}, b: {}, c: {}, d: {}}
 `)
 	began := time.Now()
-	rep, _, ev, err := apply(t, c, dir, func(a *reconcile.Apply) { a.Timeout = 10 * time.Second; a.Concurrency = 2 })
+	rep, _, ev, err := apply(t, c, dir, func(a *reconcile.Apply) { a.Timeout = 15 * time.Second; a.Concurrency = 2 })
 	var fe *reconcile.FailedError
 	if !errors.As(err, &fe) || len(fe.Releases) != 1 || fe.Releases[0].Name != "slow" {
 		t.Fatalf("apply: %v; want only slow failed\n%s", err, table(rep))
 	}
-	if r := result(t, rep, "slow"); !strings.Contains(r.Error, "timed out after 10s") {
+	if r := result(t, rep, "slow"); !strings.Contains(r.Error, "timed out after 15s") {
 		t.Errorf("slow: %q; want a timeout", r.Error)
 	}
 	for _, n := range []string{"small-a", "small-b", "small-c", "small-d"} {
 		at, ok := ev.when(reconcile.EventFinish, n)
-		if !ok || at.Sub(began) > 8*time.Second {
-			t.Errorf("%s finished %v after the start; want well before slow's 10s timeout", n, at.Sub(began))
+		if !ok || at.Sub(began) > 12*time.Second {
+			t.Errorf("%s finished %v after the start; want well before slow's 15s timeout", n, at.Sub(began))
 		}
 	}
 }
