@@ -44,8 +44,12 @@ cluster-down:
 demo: build
 	bash test/scripts/demo.sh
 
-bench: build
-	bash test/scripts/bench.sh
+# Side-by-side benchmarks (docs/benchmarks.md): compile vs helm template,
+# apply vs sequential helm upgrade --install, and the Go benchmarks.
+bench: build tools
+	bash test/scripts/bench-compile.sh
+	bash test/scripts/bench-apply.sh
+	$(GO) test -run XXX -bench . -benchtime 3x ./compiler/ ./reconcile/diff/
 
 clean:
 	rm -rf bin

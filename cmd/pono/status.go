@@ -1,14 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/reconcile"
 )
@@ -73,20 +71,7 @@ func printPlatformStatus(w io.Writer, format string, rep *reconcile.StatusReport
 	if rep.Other == nil {
 		rep.Other = []reconcile.ReleaseStatus{}
 	}
-	switch format {
-	case "json":
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(w, string(b))
-		return err
-	case "yaml":
-		b, err := yaml.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
+	if done, err := writeStructured(w, format, rep); done {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
