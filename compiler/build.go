@@ -18,9 +18,11 @@ import (
 type chartKey struct{ source, chart, constraint string }
 
 type resolvedChart struct {
-	chart *helmsdk.Chart
-	meta  kaapana.Meta
-	err   error
+	// source is the platform's name for the chart's source.
+	source string
+	chart  *helmsdk.Chart
+	meta   kaapana.Meta
+	err    error
 }
 
 // pending is a release before rendering.
@@ -76,6 +78,7 @@ func (b *build) run() *Result {
 			continue
 		}
 		rc := byKey[k]
+		rc.source = k.source
 		path := spec.P("extensions", name)
 		if rc.err != nil {
 			b.errAt(append(path, "version"), "extension "+name, "%v", rc.err)
@@ -265,7 +268,7 @@ func (b *build) release(ext, inst, relName string, params, values map[string]any
 		Kind:         rc.meta.Kind,
 		Experimental: rc.meta.Experimental,
 		Chart: ChartRef{
-			Name: rc.chart.Name(), Version: rc.chart.Version(), Source: e.Source,
+			Name: rc.chart.Name(), Version: rc.chart.Version(), Source: rc.source,
 			Location: rc.chart.Location, Digest: rc.chart.Digest,
 		},
 		Values:       normalize(kaapana.Values(globals, rc.meta, resolved, orEmpty(values))),
@@ -273,11 +276,6 @@ func (b *build) release(ext, inst, relName string, params, values map[string]any
 		Labels:       labels,
 		Needs:        needs, // extension names until resolveNeeds
 		ManifestFile: "manifests/" + relName + ".yaml",
-	}
-	if rel.Chart.Source == "" {
-		for k := range b.p.Sources {
-			rel.Chart.Source = k
-		}
 	}
 	rel.Digest = releaseDigest(rel, b.p.Kubernetes)
 	return &pending{rel: rel, chart: rc.chart, extPath: path}

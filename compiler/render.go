@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/manifest"
 	"github.com/pono-gitops/pono/compiler/internal/policy"
@@ -84,11 +83,11 @@ func (b *build) renderOne(p *pending) rendered {
 	}
 	first, err := helmsdk.Render(b.ctx, p.chart, opts)
 	if err != nil {
-		return rendered{err: fmt.Errorf("chart %s %s: %s", p.chart.Name(), p.chart.Version(), cleanHelmErr(err))}
+		return rendered{err: fmt.Errorf("chart %s %s: %w", p.chart.Name(), p.chart.Version(), err)}
 	}
 	second, err := helmsdk.Render(b.ctx, p.chart, opts)
 	if err != nil {
-		return rendered{err: fmt.Errorf("chart %s %s (second render): %s", p.chart.Name(), p.chart.Version(), cleanHelmErr(err))}
+		return rendered{err: fmt.Errorf("chart %s %s (second render): %w", p.chart.Name(), p.chart.Version(), err)}
 	}
 	a, err := objects(first)
 	if err != nil {
@@ -132,10 +131,4 @@ func sameHooks(a, b *helmsdk.Rendered) bool {
 		}
 	}
 	return true
-}
-
-func cleanHelmErr(err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "render: ")
-	return s
 }

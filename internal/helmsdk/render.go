@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
@@ -64,7 +63,7 @@ func Render(ctx context.Context, ch *Chart, opts RenderOptions) (*Rendered, erro
 
 	rel, err := inst.RunWithContext(ctx, cloneChart(ch.c), deepCopyMap(opts.Values))
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, err
 	}
 	out := &Rendered{Manifest: rel.Manifest}
 	for _, h := range rel.Hooks {
@@ -137,6 +136,3 @@ func ValidReleaseName(name string) error {
 	}
 	return nil
 }
-
-// trimErr removes Helm's noisy prefixes from template errors.
-func trimErr(err error) string { return strings.TrimPrefix(err.Error(), "render: ") }

@@ -307,4 +307,3 @@ func changedPaths(prefix string, a, b any) []string {
 	}
 	return []string{prefix}
 }
-

@@ -53,8 +53,8 @@ spec:
         env: [{name: GREETING, value: {{ .Values.global.greeting | quote }}}]
 `,
 		"charts/web/templates/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: web, namespace: services}\nstringData:\n  password: {{ .Values.global.password | quote }}\n",
-		"charts/tool/Chart.yaml":             "apiVersion: v2\nname: tool\nversion: 1.0.0\nkeywords: [kaapanaapplication]\n",
-		"charts/tool/templates/cm.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tool, namespace: services}\ndata: {a: b}\n",
+		"charts/tool/Chart.yaml":           "apiVersion: v2\nname: tool\nversion: 1.0.0\nkeywords: [kaapanaapplication]\n",
+		"charts/tool/templates/cm.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tool, namespace: services}\ndata: {a: b}\n",
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, name)

@@ -3,7 +3,6 @@ package diff
 import (
 	"fmt"
 	"reflect"
-	"sort"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"sigs.k8s.io/yaml"
@@ -138,9 +137,7 @@ func maskSecrets(a, b map[string]any) (map[string]any, map[string]any, []string)
 		return out
 	}
 	ma, mb := mark(a, b), mark(b, a)
-	keys := sortedKeys(changed)
-	sort.Strings(keys)
-	return ma, mb, keys
+	return ma, mb, sortedKeys(changed)
 }
 
 func lines(s string) []string {

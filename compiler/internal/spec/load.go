@@ -302,11 +302,7 @@ func isNullAt(v cue.Value, path Path) bool {
 func fromCUEFiltered(err error, skip func(Path) bool) diag.List {
 	var out diag.List
 	for _, e := range cueerrors.Errors(err) {
-		path := Path(e.Path())
-		if len(path) > 0 && path[0] == "#Platform" {
-			path = path[1:]
-		}
-		if skip(path) {
+		if skip(errPath(e)) {
 			continue
 		}
 		out = append(out, fromCUE(e, nil)...)
@@ -320,10 +316,7 @@ func fromCUEFiltered(err error, skip func(Path) bool) diag.List {
 func fromCUE(err error, pos *Positions) diag.List {
 	var out diag.List
 	for _, e := range cueerrors.Errors(err) {
-		path := Path(e.Path())
-		if len(path) > 0 && path[0] == "#Platform" {
-			path = path[1:]
-		}
+		path := errPath(e)
 		var p token.Pos
 		for _, cand := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
 			if cand.IsValid() && cand.Filename() != schemaFile {
@@ -342,4 +335,14 @@ func fromCUE(err error, pos *Positions) diag.List {
 		out = append(out, diag.Diagnostic{Pos: diag.FormatPos(p), Subject: subject, Message: fmt.Sprintf(format, args...)})
 	}
 	return out
+}
+
+// errPath is the platform path of a CUE error, without the schema's
+// #Platform prefix.
+func errPath(e cueerrors.Error) Path {
+	path := Path(e.Path())
+	if len(path) > 0 && path[0] == "#Platform" {
+		path = path[1:]
+	}
+	return path
 }
