@@ -71,6 +71,10 @@ type Apply struct {
 	LeaseDuration time.Duration
 	// Identity names this run in Leases (default: host/pid).
 	Identity string
+	// Drift names up-to-date releases (namespace/name) whose live objects
+	// changed out of band, with a reason; they are upgraded to the same
+	// inputs (plan.Correct), which makes Helm restore the objects.
+	Drift map[string]string
 
 	cfg *Config
 }
@@ -265,7 +269,14 @@ func (a *Apply) plan(ctx context.Context, client *helmsdk.Client, res *compiler.
 		}
 		observed = append(observed, o)
 	}
-	return plan.Compute(plan.Input{Platform: res.Platform.Name, Desired: desired, Observed: observed, Prune: a.Prune}), observed, nil
+	p := plan.Compute(plan.Input{Platform: res.Platform.Name, Desired: desired, Observed: observed, Prune: a.Prune})
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if why, ok := a.Drift[s.Key()]; ok && s.Action == plan.Skip {
+			s.Action, s.Reason = plan.Correct, why
+		}
+	}
+	return p, observed, nil
 }
 
 func observedFrom(in helmsdk.ReleaseInfo) plan.Observed {

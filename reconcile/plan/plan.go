@@ -104,6 +104,10 @@ const (
 	Recover Action = "recover"
 	// Skip an up-to-date release: nothing is rendered or written.
 	Skip Action = "skip"
+	// Correct an up-to-date release whose live objects drifted (edited or
+	// deleted out of band): upgrade it to the same revision's inputs, which
+	// makes Helm restore the objects.
+	Correct Action = "correct"
 	// Uninstall (prune) a release the platform no longer has.
 	Uninstall Action = "uninstall"
 	// Keep a release the platform no longer has, because prune is off.
@@ -149,7 +153,7 @@ func (s *Step) Op() Op {
 	switch s.Action {
 	case Install:
 		return OpInstall
-	case Upgrade, Reconfigure:
+	case Upgrade, Reconfigure, Correct:
 		return OpUpgrade
 	case Repair, Recover:
 		if s.Observed == nil || s.Observed.Revision == 0 || s.Observed.Status == StatusUninstalled {
