@@ -75,6 +75,10 @@ type Apply struct {
 	// changed out of band, with a reason; they are upgraded to the same
 	// inputs (plan.Correct), which makes Helm restore the objects.
 	Drift map[string]string
+	// Namespaces, when set, restricts apply to releases stored in these
+	// namespaces: only they are listed (namespaced RBAC is enough) and a
+	// platform with a release elsewhere is refused before any change.
+	Namespaces []string
 
 	cfg *Config
 }
@@ -248,7 +252,7 @@ func (a *Apply) plan(ctx context.Context, client *helmsdk.Client, res *compiler.
 	if err != nil {
 		return nil, nil, err
 	}
-	infos, err := client.ListReleases(ctx, "")
+	infos, err := a.listReleases(ctx, client, desired)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -277,6 +281,31 @@ func (a *Apply) plan(ctx context.Context, client *helmsdk.Client, res *compiler.
 		}
 	}
 	return p, observed, nil
+}
+
+// listReleases lists releases everywhere, or only in a.Namespaces.
+func (a *Apply) listReleases(ctx context.Context, client *helmsdk.Client, desired []plan.Desired) ([]helmsdk.ReleaseInfo, error) {
+	if len(a.Namespaces) == 0 {
+		return client.ListReleases(ctx, "")
+	}
+	allowed := map[string]bool{}
+	for _, ns := range a.Namespaces {
+		allowed[ns] = true
+	}
+	for _, d := range desired {
+		if !allowed[d.Namespace] {
+			return nil, fmt.Errorf("release %s is stored in namespace %s, outside the restricted namespaces %s", d.Name, d.Namespace, strings.Join(a.Namespaces, ", "))
+		}
+	}
+	var out []helmsdk.ReleaseInfo
+	for _, ns := range a.Namespaces {
+		infos, err := client.ListReleasesIn(ctx, ns, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, infos...)
+	}
+	return out, nil
 }
 
 func observedFrom(in helmsdk.ReleaseInfo) plan.Observed {

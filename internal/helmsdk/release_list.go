@@ -44,11 +44,17 @@ var systemLabels = func() map[string]bool {
 // whose labels match selector (a label selector, "" for all), using only
 // Secret metadata.
 func (c *Client) ListReleases(ctx context.Context, selector string) ([]ReleaseInfo, error) {
+	return c.ListReleasesIn(ctx, metav1.NamespaceAll, selector)
+}
+
+// ListReleasesIn is ListReleases in one namespace (NamespaceAll: every
+// namespace); it needs only namespaced RBAC.
+func (c *Client) ListReleasesIn(ctx context.Context, namespace, selector string) ([]ReleaseInfo, error) {
 	sel := "owner=helm"
 	if selector != "" {
 		sel += "," + selector
 	}
-	list, err := c.meta.Resource(secretsGVR).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.meta.Resource(secretsGVR).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return nil, fmt.Errorf("list helm releases: %w", err)
 	}
