@@ -4,6 +4,7 @@
 package diag
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -173,3 +174,34 @@ func (l List) Warnings() List {
 	}
 	return w
 }
+
+// Relabel returns err with the path prefix from replaced by to in every
+// diagnostic's position and subject (or in the message of any other
+// error): files compiled from a scratch copy of a git revision then read
+// as <commit>:<path in the repository>.
+func Relabel(err error, from, to string) error {
+	var de *Err
+	if !errors.As(err, &de) {
+		if err == nil || !strings.Contains(err.Error(), from) {
+			return err
+		}
+		return &relabeled{msg: strings.ReplaceAll(err.Error(), from, to), err: err}
+	}
+	out := &Err{}
+	for _, dg := range de.List {
+		dg.Pos = strings.Replace(dg.Pos, from, to, 1)
+		dg.Subject = strings.Replace(dg.Subject, from, to, 1)
+		out.List = append(out.List, dg)
+	}
+	return out
+}
+
+// relabeled is an error whose message was relabeled; it still wraps the
+// original for errors.Is and errors.As.
+type relabeled struct {
+	msg string
+	err error
+}
+
+func (e *relabeled) Error() string { return e.msg }
+func (e *relabeled) Unwrap() error { return e.err }

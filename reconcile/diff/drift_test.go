@@ -36,7 +36,7 @@ func (p patchCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 func writeDriftPlatform(t *testing.T, dir string) {
 	t.Helper()
 	files := map[string]string{
-		"platform.yaml": "name: drift\nsources: {local: {path: charts}}\nextensions:\n  app: {version: \"1.0.0\"}\n",
+		"platform.yaml":         "name: drift\nsources: {local: {path: charts}}\nextensions:\n  app: {version: \"1.0.0\"}\n",
 		"charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\nkeywords: [kaapanaapplication]\n",
 		"charts/app/templates/deploy.yaml": `apiVersion: apps/v1
 kind: Deployment

@@ -2,11 +2,9 @@ package diff
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -91,7 +89,7 @@ func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, d
 	platformDir := filepath.Join(dst, rel)
 	res, err := d.compile(ctx, platformDir)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", name, relabel(err, dst+string(filepath.Separator), commit[:12]+":"))
+		return nil, "", fmt.Errorf("%s: %w", name, diag.Relabel(err, dst+string(filepath.Separator), commit[:12]+":"))
 	}
 	return res, name, nil
 }
@@ -101,20 +99,4 @@ func (d *GitDiff) compile(ctx context.Context, dir string) (*compiler.Result, er
 	c.Env = d.Env
 	c.Offline = d.Offline
 	return c.Run(ctx, dir)
-}
-
-// relabel makes positions inside an exported revision read as
-// <commit>:<path in the repository> instead of a scratch path.
-func relabel(err error, scratch, prefix string) error {
-	var de *diag.Err
-	if !errors.As(err, &de) {
-		return err
-	}
-	out := &diag.Err{}
-	for _, dg := range de.List {
-		dg.Pos = strings.Replace(dg.Pos, scratch, prefix, 1)
-		dg.Subject = strings.Replace(dg.Subject, scratch, prefix, 1)
-		out.List = append(out.List, dg)
-	}
-	return out
 }
