@@ -248,3 +248,29 @@ func TestWritesSeesOnlyTheTestsOwnWrites(t *testing.T) {
 		t.Errorf("writes (-want +got):\n%s", diff)
 	}
 }
+
+func TestAPIServerRestart(t *testing.T) {
+	ctx := t.Context()
+	c, err := cluster.Start(ctx, cluster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	cs := c.Client()
+	if err := c.CreateNamespace(ctx, "before-restart"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StopAPIServer(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Namespaces().Get(ctx, "before-restart", metav1.GetOptions{}); err == nil {
+		t.Fatal("the API server answered after StopAPIServer")
+	}
+	if err := c.StartAPIServer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Same port, same etcd: the old client works and the data is there.
+	if _, err := cs.CoreV1().Namespaces().Get(ctx, "before-restart", metav1.GetOptions{}); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+}

@@ -23,6 +23,8 @@ type process struct {
 	logFile string
 
 	// Set only for children of this process.
+	bin     string
+	args    []string
 	exited  chan struct{} // closed once the process has been reaped
 	waitErr error         // valid after exited is closed
 }
@@ -58,6 +60,8 @@ func startProcess(name, bin string, args []string, dir, logDir, runDir string, d
 		pid:     cmd.Process.Pid,
 		pidFile: filepath.Join(runDir, name+".pid"),
 		logFile: logFile,
+		bin:     bin,
+		args:    args,
 		exited:  make(chan struct{}),
 	}
 	go func() {
