@@ -1,22 +1,24 @@
-// Package gitrepo is the only package in pono that imports go-git. It finds
-// the repository holding a platform directory and writes the files of a
-// revision into a scratch directory, so a platform can be compiled as it was
-// at any commit without touching the working tree.
+// Package gitrepo is the only package in pono that imports go-git.
+//
+// Locally (Repo) it finds the repository holding a platform directory and
+// writes the files of a revision into a scratch directory, so a platform can
+// be compiled as it was at any commit without touching the working tree.
+//
+// Remotely (Remote) it is the git side of pono reconcile: it resolves a
+// branch, tag, semver range or commit with one ls-remote, fetches just that
+// commit into a bare cache repository, exports a subdirectory of it, and
+// verifies its OpenPGP or SSH signature.
 package gitrepo
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Repo is an opened local repository.
@@ -72,9 +74,8 @@ func (g *Repo) Resolve(rev string) (string, error) {
 	return h.String(), nil
 }
 
-// Export writes every file of the tree at rev into dst (which must exist)
-// and returns the commit hash. Symbolic links are written as links;
-// submodules are skipped.
+// Export writes every file of the tree at rev into dst and returns the
+// commit hash. Symbolic links are written as links; submodules are skipped.
 func (g *Repo) Export(ctx context.Context, rev, dst string) (string, error) {
 	hash, err := g.Resolve(rev)
 	if err != nil {
@@ -88,56 +89,16 @@ func (g *Repo) Export(ctx context.Context, rev, dst string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read tree of %s: %w", hash, err)
 	}
-	walker := object.NewTreeWalker(tree, true, nil)
-	defer walker.Close()
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", err
-		}
-		name, entry, err := walker.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("walk tree of %s: %w", hash, err)
-		}
-		if err := writeEntry(g.r, dst, name, entry); err != nil {
-			return "", err
-		}
+	if err := writeTree(ctx, g.r, tree, dst, "commit "+shortHash(hash)); err != nil {
+		return "", err
 	}
 	return hash, nil
 }
 
-func writeEntry(r *git.Repository, dst, name string, entry object.TreeEntry) error {
-	p := filepath.Join(dst, filepath.FromSlash(name))
-	switch entry.Mode {
-	case filemode.Dir:
-		return os.MkdirAll(p, 0o755)
-	case filemode.Submodule:
-		return nil
+// shortHash is the 7-character abbreviation git prints.
+func shortHash(h string) string {
+	if len(h) > 7 {
+		return h[:7]
 	}
-	blob, err := r.BlobObject(entry.Hash)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	rd, err := blob.Reader()
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	if entry.Mode == filemode.Symlink {
-		return os.Symlink(string(data), p)
-	}
-	mode := os.FileMode(0o644)
-	if entry.Mode == filemode.Executable {
-		mode = 0o755
-	}
-	return os.WriteFile(p, data, mode)
+	return h
 }
