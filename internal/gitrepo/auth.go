@@ -140,7 +140,7 @@ func (a *Auth) validate() error {
 // source names where the credentials came from, for error messages.
 func (a *Auth) source() string {
 	if a == nil || a.Source == "" {
-		return "the configured credentials"
+		return "the credentials"
 	}
 	return a.Source
 }

@@ -64,9 +64,9 @@ func (r *Remote) transportError(op string, err error) error {
 		if !r.hasCredentials() {
 			return newError(ErrAuthFailed, err, "%s: authentication required, and no credentials are configured", prefix)
 		}
-		return newError(ErrAuthFailed, err, "%s: authentication failed (check the credentials in %s)", prefix, r.auth.source())
+		return newError(ErrAuthFailed, err, "%s: authentication failed (%s)", prefix, r.checkCredentials())
 	case errors.Is(err, transport.ErrAuthorizationFailed):
-		return newError(ErrAuthFailed, err, "%s: access denied (check the credentials in %s and their access to the repository)", prefix, r.auth.source())
+		return newError(ErrAuthFailed, err, "%s: access denied (%s and their access to the repository)", prefix, r.checkCredentials())
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		if !r.hasCredentials() {
 			return newError(ErrRepositoryNotFound, err, "%s: repository not found (or it is private and needs credentials)", prefix)
@@ -76,6 +76,17 @@ func (r *Remote) transportError(op string, err error) error {
 		return newError(ErrRefNotFound, err, "%s: the repository is empty (nothing has been pushed to it)", prefix)
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+// checkCredentials says where to look for the credentials that failed.
+func (r *Remote) checkCredentials() string {
+	switch {
+	case r.auth != nil && r.auth.Source != "":
+		return "check the credentials in " + r.auth.Source
+	case r.method == nil:
+		return "check the credentials in the URL"
+	}
+	return "check the credentials"
 }
 
 // isSSHAuthFailure recognises the SSH client's refusal: x/crypto/ssh has

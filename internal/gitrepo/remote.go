@@ -87,7 +87,7 @@ func NewRemote(opts RemoteOptions) (*Remote, error) {
 	}
 	if r.auth != nil {
 		if err := r.auth.validate(); err != nil {
-			return nil, fmt.Errorf("git remote %s: credentials in %s: %w", r.display, r.auth.source(), err)
+			return nil, fmt.Errorf("git remote %s: %s: %w", r.display, r.auth.source(), err)
 		}
 	}
 	if r.method, err = authMethod(ep, r.auth); err != nil {
@@ -158,7 +158,7 @@ func sshAuth(ep *transport.Endpoint, a *Auth) (transport.AuthMethod, error) {
 		return nil, fmt.Errorf("an ssh URL needs an SSH private key (%q in the credentials)", KeyIdentity)
 	}
 	if len(a.KnownHosts) == 0 {
-		return nil, fmt.Errorf("an ssh URL needs the server's host key (%q in the credentials in %s); pono never accepts an unknown host key", KeyKnownHosts, a.source())
+		return nil, fmt.Errorf("an ssh URL needs the server's host key (%q in %s); pono never accepts an unknown host key", KeyKnownHosts, a.source())
 	}
 	user := ep.User
 	if user == "" {

@@ -30,7 +30,7 @@ type CommitInfo struct {
 func (r *Remote) Export(ctx context.Context, commit, subdir, dst string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := r.cachedCommit(commit)
+	c, err := r.cachedCommit("export", commit)
 	if err != nil {
 		return err
 	}
@@ -47,14 +47,14 @@ func (r *Remote) Export(ctx context.Context, commit, subdir, dst string) error {
 	if sub != "." {
 		entry, err := tree.FindEntry(sub)
 		if err != nil {
-			return newError(ErrPathNotFound, err, "git export %s: %s has no directory %s (top level: %s)",
-				r.display, what, sub, listSome(entryNames(tree)))
+			return newError(ErrPathNotFound, err, "git export %s: commit %s has no directory %s (top level: %s)",
+				r.display, shortHash(commit), sub, listSome(entryNames(tree)))
 		}
 		if entry.Mode != filemode.Dir {
-			return newError(ErrPathNotFound, nil, "git export %s: %s in %s is a file, not a directory", r.display, sub, what)
+			return newError(ErrPathNotFound, nil, "git export %s: %s is a file in commit %s, not a directory", r.display, sub, shortHash(commit))
 		}
 		if tree, err = r.repo.TreeObject(entry.Hash); err != nil {
-			return fmt.Errorf("git export %s: read %s of %s: %w", r.display, sub, what, err)
+			return fmt.Errorf("git export %s: read %s of commit %s: %w", r.display, sub, shortHash(commit), err)
 		}
 		what = sub + " of " + what
 	}
@@ -70,7 +70,7 @@ func (r *Remote) Export(ctx context.Context, commit, subdir, dst string) error {
 func (r *Remote) CommitInfo(commit string) (CommitInfo, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := r.cachedCommit(commit)
+	c, err := r.cachedCommit("log", commit)
 	if err != nil {
 		return CommitInfo{}, err
 	}
@@ -84,15 +84,15 @@ func (r *Remote) CommitInfo(commit string) (CommitInfo, error) {
 	}, nil
 }
 
-// cachedCommit reads a commit from the cache; a missing one means Fetch
-// was not called (or failed), which is the caller's bug, so say so.
-func (r *Remote) cachedCommit(commit string) (*object.Commit, error) {
+// cachedCommit reads a commit from the cache for op; a missing one means
+// Fetch was not called (or failed), which is the caller's bug, so say so.
+func (r *Remote) cachedCommit(op, commit string) (*object.Commit, error) {
 	if !isFullHash(commit) {
-		return nil, fmt.Errorf("git %s: %q is not a full commit hash", r.display, commit)
+		return nil, fmt.Errorf("git %s %s: %q is not a full commit hash", op, r.display, commit)
 	}
 	c, err := r.repo.CommitObject(plumbing.NewHash(commit))
 	if err != nil {
-		return nil, newError(ErrCommitNotFound, err, "git %s: commit %s is not in the cache (fetch it first): %v", r.display, shortHash(commit), err)
+		return nil, newError(ErrCommitNotFound, err, "git %s %s: commit %s is not in the cache; Fetch it first", op, r.display, shortHash(commit))
 	}
 	return c, nil
 }

@@ -104,6 +104,7 @@ func checkErr(t *testing.T, err error, sentinel error, want []string, secrets ..
 	if err == nil {
 		t.Fatalf("got no error, want one containing %q", want)
 	}
+	t.Logf("error: %v", err)
 	if sentinel != nil && !errors.Is(err, sentinel) {
 		t.Errorf("error %q is not %v", err, sentinel)
 	}

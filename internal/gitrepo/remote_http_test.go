@@ -163,7 +163,7 @@ func TestRemoteHTTPAuthErrors(t *testing.T) {
 			t.Errorf("URL() = %s shows the password", r.URL())
 		}
 		_, err := r.Resolve(ctx, main)
-		checkErr(t, err, ErrAuthFailed, []string{"authentication failed"}, wrong)
+		checkErr(t, err, ErrAuthFailed, []string{"authentication failed (check the credentials in the URL)"}, wrong)
 	})
 	t.Run("no credentials", func(t *testing.T) {
 		t.Parallel()
@@ -307,13 +307,13 @@ func TestRemoteHTTPNotFoundErrors(t *testing.T) {
 
 	mustFetch(t, r, mustResolve(t, r, "main"))
 	err = r.Export(ctx, c1, "platforms/demo", t.TempDir())
-	checkErr(t, err, ErrPathNotFound, []string{"commit " + shortHash(c1), url, "no directory platforms/demo", "top level: README, platform/"})
+	checkErr(t, err, ErrPathNotFound, []string{"git export " + url, "commit " + shortHash(c1) + " has no directory platforms/demo", "top level: README, platform/"})
 	err = r.Export(ctx, c1, "README", t.TempDir())
-	checkErr(t, err, ErrPathNotFound, []string{"README in commit " + shortHash(c1), "is a file"})
+	checkErr(t, err, ErrPathNotFound, []string{"README is a file in commit " + shortHash(c1)})
 	err = r.Export(ctx, c1, "../outside", t.TempDir())
 	checkErr(t, err, nil, []string{"not inside the repository"})
 	err = r.Export(ctx, strings.Repeat("b", 40), "", t.TempDir())
-	checkErr(t, err, ErrCommitNotFound, []string{"not in the cache"})
+	checkErr(t, err, ErrCommitNotFound, []string{"commit bbbbbbb is not in the cache; Fetch it first"})
 
 	gone := newTestRemote(t, srv.URL("nope.git"), nil)
 	_, err = gone.Resolve(ctx, mustParseRef(t, "main"))

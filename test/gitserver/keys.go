@@ -112,3 +112,21 @@ func (k *SSHKey) AllowedSigner(principal string) string {
 func (k *SSHKey) signArgs() (gitArgs, env []string) {
 	return []string{"-c", "gpg.format=ssh", "-c", "user.signingkey=" + k.PrivateKeyFile}, nil
 }
+
+// EncryptSSHKey returns the OpenSSH private key encrypted with passphrase,
+// as ssh-keygen -p writes it.
+func EncryptSSHKey(t testing.TB, key []byte, passphrase string) []byte {
+	t.Helper()
+	keygen := lookPath(t, "ssh-keygen", "openssh-client")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "key")
+	if err := os.WriteFile(file, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, gitEnv(dir), keygen, "-q", "-p", "-P", "", "-N", passphrase, "-f", file)
+	out, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
