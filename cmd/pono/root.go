@@ -51,6 +51,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newTaskCmd(s),
 		newVersionCmd(s),
 		newDiffCmd(s),
+		newReconcileCmd(s),
 	)
 	return root
 }

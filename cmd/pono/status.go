@@ -5,10 +5,14 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/gitops"
 )
 
 func newStatusCmd(s streams) *cobra.Command {
@@ -18,17 +22,41 @@ func newStatusCmd(s streams) *cobra.Command {
 	st := reconcile.NewStatus(cfg)
 	var format string
 	var experimental, stable bool
+	var namespace string
 	cmd := &cobra.Command{
-		Use:   "status DIR",
+		Use:   "status [DIR]",
 		Short: "Show each extension as Kaapana's Extensions page does, from the cluster",
 		Long: "status compiles the platform in DIR and reads its releases from the cluster: kind, desired\n" +
 			"and deployed chart version, stable or experimental, Helm status, the statuses of its pods\n" +
 			"(Running, Completed, Pending, Failed, Error, CrashLoopBackOff, ...) and whether it is ready.\n" +
-			"Releases found in the platform's namespaces that the platform does not have are listed after.",
-		Args: exactArgs(1),
+			"Releases found in the platform's namespaces that the platform does not have are listed after.\n\n" +
+			"Without DIR, status shows what the in-cluster reconciler (pono reconcile) last did: the commit\n" +
+			"attempted and applied, the result, errors, drift and each release's outcome, read from the\n" +
+			"ConfigMap pono-status in --namespace.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageErr(fmt.Errorf("%s: accepts at most 1 argument, received %d\nusage: %s", cmd.CommandPath(), len(args), cmd.UseLine()))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
+			}
+			if len(args) == 0 {
+				rc, err := k.restConfig()
+				if err != nil {
+					return err
+				}
+				cs, err := kubernetes.NewForConfig(rc)
+				if err != nil {
+					return err
+				}
+				st, err := gitops.ReadStatus(cmd.Context(), cs, namespace)
+				if err != nil {
+					return err
+				}
+				return printReconcilerStatus(s.out, format, st)
 			}
 			switch {
 			case experimental && stable:
@@ -58,6 +86,7 @@ func newStatusCmd(s streams) *cobra.Command {
 	f.bind(cmd)
 	k.bind(cmd)
 	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	cmd.Flags().StringVar(&namespace, "namespace", defaultNamespace(), "namespace of the reconciler (without DIR)")
 	cmd.Flags().StringVar(&st.Kind, "kind", "", "show only this kind (application, workflow, workflow-v2, platform, other)")
 	cmd.Flags().BoolVar(&experimental, "experimental", false, "show only experimental extensions")
 	cmd.Flags().BoolVar(&stable, "stable", false, "show only stable extensions")
@@ -155,4 +184,55 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func printReconcilerStatus(w io.Writer, format string, st *gitops.Status) error {
+	if done, err := writeStructured(w, format, st); done {
+		return err
+	}
+	fmt.Fprintf(w, "repository:   %s (ref %s, path %s", st.Repo, st.Ref, st.Path)
+	if st.Env != "" {
+		fmt.Fprintf(w, ", env %s", st.Env)
+	}
+	fmt.Fprintf(w, ")\nmode:         %s\n", st.Mode)
+	if st.Reconciler != "" {
+		fmt.Fprintf(w, "reconciler:   %s\n", st.Reconciler)
+	}
+	fmt.Fprintf(w, "checked at:   %s\n", st.CheckedAt.Format("2006-01-02 15:04:05Z07:00"))
+	if la := st.LastApplied; la != nil {
+		fmt.Fprintf(w, "last applied: %s %q\n", la.Short(), la.Subject)
+	}
+	a := st.LastAttempt
+	if a == nil {
+		return nil
+	}
+	fmt.Fprintf(w, "last attempt: %s %q: %s at %s (%s, %s)\n", a.Short(), a.Subject, a.Result,
+		a.Time.Format("2006-01-02 15:04:05Z07:00"), a.Duration.Round(time.Millisecond), a.Trigger)
+	if a.Window != "" {
+		fmt.Fprintf(w, "window:       %s\n", a.Window)
+	}
+	if a.Error != "" {
+		fmt.Fprintf(w, "error:        %s\n", a.Error)
+	}
+	for _, d := range a.Drift {
+		state := "reported"
+		if d.Corrected {
+			state = "corrected"
+		}
+		fmt.Fprintf(w, "drift:        %s (%s): %s\n", d.Release, state, strings.Join(d.Objects, "; "))
+	}
+	if len(a.Releases) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tACTION\tRESULT\tDETAIL")
+	for _, r := range a.Releases {
+		detail := r.Reason
+		if r.Error != "" {
+			detail = r.Error
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Action, r.Outcome, detail)
+	}
+	return tw.Flush()
 }

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/schedule"
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/gitops"
+)
+
+// reconcileFlags are the flags `pono reconcile` and `pono bootstrap` share.
+type reconcileFlags struct {
+	opts        gitops.Options
+	mode        string
+	windows     []string
+	authDir     string
+	authSecret  string
+	keyring     string
+	allowed     string
+	restrictNS  []string
+	prune       bool
+	wait        bool
+	timeout     time.Duration
+	concurrency int
+	logFormat   string
+	logLevel    string
+}
+
+func (f *reconcileFlags) bind(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.opts.RepoURL, "repo", "", "platform repository URL (https://, ssh:// or a local path)")
+	fl.StringVar(&f.opts.Ref, "ref", "main", "branch, tag, semver range over tags (semver:>=1.2 <2) or commit to follow")
+	fl.StringVar(&f.opts.Path, "path", ".", "platform directory inside the repository")
+	fl.StringVarP(&f.opts.Env, "env", "e", "", "environment overlay to compile (environments/<env>)")
+	fl.StringVar(&f.mode, "mode", "apply", "apply (converge and correct drift) or observe (plan and report only)")
+	fl.StringArrayVar(&f.windows, "window", nil, `allow window "CRON +DURATION" (repeatable); outside every window changes are planned, not applied`)
+	fl.StringVar(&f.authDir, "auth-dir", "", "directory of git credential files: username, password, token, identity, known_hosts")
+	fl.StringVar(&f.authSecret, "auth-secret", "", "Secret in --namespace holding git credentials (same keys as --auth-dir)")
+	fl.StringVar(&f.keyring, "verify-keyring", "", "armored OpenPGP keyring: refuse commits not signed by one of its keys")
+	fl.StringVar(&f.allowed, "verify-allowed-signers", "", "SSH allowed_signers file: refuse commits not signed by one of its keys")
+	fl.StringVar(&f.opts.Namespace, "namespace", defaultNamespace(), "namespace of pono's status ConfigMap, Events and leader Lease")
+	fl.StringVar(&f.opts.CacheDir, "cache-dir", compiler.DefaultCacheDir(), "git and chart cache")
+	fl.StringSliceVar(&f.restrictNS, "restrict-namespaces", nil, "only read and write releases in these namespaces (least-privilege RBAC)")
+	fl.BoolVar(&f.prune, "prune", true, "uninstall this platform's releases that are no longer in it")
+	fl.BoolVar(&f.wait, "wait", true, "wait for each release to be ready")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "time limit per release, including its wait")
+	fl.IntVar(&f.concurrency, "concurrency", 8, "releases operated on at once")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+}
+
+func defaultNamespace() string {
+	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
+		return ns
+	}
+	return "pono-system"
+}
+
+// options turns the flags into gitops.Options, reading credentials and
+// verification keys from files or the Secret. Nothing secret is logged.
+func (f *reconcileFlags) options(ctx context.Context, rc *rest.Config) (gitops.Options, error) {
+	o := f.opts
+	if o.RepoURL == "" {
+		return o, usageErr(errors.New("--repo is required"))
+	}
+	switch f.mode {
+	case "apply", "observe":
+		o.Mode = gitops.Mode(f.mode)
+	default:
+		return o, usageErr(fmt.Errorf("--mode: want apply or observe, got %q", f.mode))
+	}
+	if f.concurrency < 1 {
+		return o, usageErr(errors.New("--concurrency must be at least 1"))
+	}
+	ws, err := schedule.ParseWindows(f.windows)
+	if err != nil {
+		return o, usageErr(fmt.Errorf("--window: %w", err))
+	}
+	o.Windows = ws
+	if _, err := gitrepo.ParseRef(o.Ref); err != nil {
+		return o, usageErr(fmt.Errorf("--ref: %w", err))
+	}
+	switch {
+	case f.authDir != "" && f.authSecret != "":
+		return o, usageErr(errors.New("--auth-dir and --auth-secret exclude each other"))
+	case f.authDir != "":
+		if o.Auth, err = gitrepo.AuthFromDir(f.authDir); err != nil {
+			return o, err
+		}
+	case f.authSecret != "":
+		cs, err := kubernetes.NewForConfig(rc)
+		if err != nil {
+			return o, err
+		}
+		sec, err := cs.CoreV1().Secrets(o.Namespace).Get(ctx, f.authSecret, metav1.GetOptions{})
+		if err != nil {
+			return o, fmt.Errorf("--auth-secret: read Secret %s/%s: %w", o.Namespace, f.authSecret, err)
+		}
+		if o.Auth, err = gitrepo.AuthFromSecretData(sec.Data); err != nil {
+			return o, fmt.Errorf("--auth-secret %s/%s: %w", o.Namespace, f.authSecret, err)
+		}
+	}
+	if f.keyring != "" || f.allowed != "" {
+		if o.Verifier, err = gitrepo.LoadVerifier(f.keyring, f.allowed); err != nil {
+			return o, err
+		}
+	}
+	prune, wait, timeout, conc, nss := f.prune, f.wait, f.timeout, f.concurrency, f.restrictNS
+	o.Apply = func(a *reconcile.Apply) {
+		a.Prune, a.Wait, a.Timeout, a.Concurrency, a.Namespaces = prune, wait, timeout, conc, nss
+	}
+	return o, nil
+}
+
+func (f *reconcileFlags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return nil, usageErr(fmt.Errorf("--log-level: %w", err))
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	switch f.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, ho)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, ho)), nil
+	}
+	return nil, usageErr(fmt.Errorf("--log-format: want text or json, got %q", f.logFormat))
+}
+
+func newReconcileCmd(s streams) *cobra.Command {
+	var f reconcileFlags
+	var k kubeFlags
+	var once bool
+	var format, scheduleExpr, webhookFile string
+	ro := gitops.RunOptions{}
+	var interval time.Duration
+	var heartbeat time.Duration
+	cmd := &cobra.Command{
+		Use:   "reconcile --repo URL [--ref REF] [--path DIR]",
+		Short: "Keep the cluster equal to a platform repository: pull on a schedule, compile, apply",
+		Long: "reconcile follows a ref of a git repository and converges the cluster to the platform at its\n" +
+			"commit through the same engine as `pono apply`. Each cycle asks the remote where the ref\n" +
+			"points (no fetch when it has not moved), fetches, verifies the signature when keys are given,\n" +
+			"compiles, checks the live objects for drift and applies (mode apply) or only reports (mode\n" +
+			"observe). A commit that fails to compile, violates policy or is not signed changes nothing:\n" +
+			"the last good commit stays in place and the error is reported in the status ConfigMap\n" +
+			"pono-status, as an Event and in the metrics. Outside every --window, changes are planned\n" +
+			"and reported but not applied.\n\n" +
+			"It serves /healthz, /readyz, /metrics, POST /reconcile and POST /webhook (GitHub\n" +
+			"X-Hub-Signature-256, GitLab X-Gitlab-Token or a bearer token with the shared secret).\n" +
+			"Replicas elect a leader with the Lease pono-leader; only the leader applies. On SIGTERM the\n" +
+			"running cycle gets --grace-period to finish its Helm operations.\n\n" +
+			"--once runs one cycle and exits: 0 when applied, unchanged or only planned, 1 when it failed,\n" +
+			"the commit is invalid or its signature was refused.",
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := f.logger(s.err)
+			if err != nil {
+				return err
+			}
+			if scheduleExpr != "" && cmd.Flags().Changed("interval") {
+				return usageErr(errors.New("--schedule and --interval exclude each other"))
+			}
+			if scheduleExpr != "" {
+				ro.Schedule, err = schedule.Parse(scheduleExpr)
+			} else {
+				ro.Schedule, err = schedule.Every(interval)
+			}
+			if err != nil {
+				return usageErr(err)
+			}
+			if format != "text" && format != "json" && format != "yaml" {
+				return usageErr(fmt.Errorf("--output: want text, json or yaml, got %q", format))
+			}
+			rc, err := k.restConfig()
+			if err != nil {
+				return err
+			}
+			opts, err := f.options(cmd.Context(), rc)
+			if err != nil {
+				return err
+			}
+			opts.StatusHeartbeat = heartbeat
+			if webhookFile != "" {
+				b, err := os.ReadFile(webhookFile)
+				if err != nil {
+					return fmt.Errorf("--webhook-secret-file: %w", err)
+				}
+				ro.WebhookSecret = []byte(strings.TrimSpace(string(b)))
+			}
+			r, err := gitops.New(&gitops.Config{RESTConfig: rc, Logger: log}, opts)
+			if err != nil {
+				return err
+			}
+			if once {
+				rep := r.Cycle(cmd.Context(), "once")
+				if err := printCycle(s.out, format, rep); err != nil {
+					return err
+				}
+				if rep.Err != nil {
+					return &exitError{code: 1, err: rep.Err}
+				}
+				return nil
+			}
+			log.Info("reconciling", "repo", opts.RepoURL, "ref", opts.Ref, "path", opts.Path, "mode", opts.Mode,
+				"schedule", ro.Schedule.String(), "windows", len(opts.Windows), "leader-election", ro.LeaderElection)
+			return r.Run(cmd.Context(), ro)
+		},
+	}
+	f.bind(cmd)
+	k.bind(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&once, "once", false, "run one cycle and exit with its result")
+	fl.StringVarP(&format, "output", "o", "text", "--once report format: text, json or yaml")
+	fl.StringVar(&scheduleExpr, "schedule", "", `cron schedule of cycles ("*/5 * * * *", "@hourly", "@every 2m")`)
+	fl.DurationVar(&interval, "interval", 5*time.Minute, "time between cycles (when --schedule is not given)")
+	fl.DurationVar(&ro.Jitter, "jitter", 0, "delay each scheduled cycle by a random time up to this")
+	fl.StringVar(&ro.Listen, "listen", ":8080", `address of the health, metrics and trigger endpoints ("" disables them)`)
+	fl.StringVar(&webhookFile, "webhook-secret-file", "", "file holding the shared secret that protects POST /webhook")
+	fl.BoolVar(&ro.LeaderElection, "leader-elect", true, "elect a leader among replicas with the Lease pono-leader")
+	fl.DurationVar(&ro.GracePeriod, "grace-period", 2*time.Minute, "on SIGTERM, time the running cycle gets to finish")
+	fl.DurationVar(&heartbeat, "status-heartbeat", 10*time.Minute, "rewrite the status ConfigMap at least this often even when nothing changed (0: only on change)")
+	return cmd
+}
+
+// printCycle prints a cycle report.
+func printCycle(w io.Writer, format string, rep *gitops.CycleReport) error {
+	view := cycleView(rep)
+	if done, err := writeStructured(w, format, view); done {
+		return err
+	}
+	fmt.Fprintf(w, "commit %s", rep.Commit.Short())
+	if rep.Commit.Subject != "" {
+		fmt.Fprintf(w, " %q", rep.Commit.Subject)
+	}
+	fmt.Fprintf(w, ": %s in %s\n", rep.Result, rep.Duration.Round(time.Millisecond))
+	if rep.Target.Commit != "" && rep.Target.Commit != rep.Commit.Commit {
+		fmt.Fprintf(w, "cluster held at last good commit %s\n", rep.Target.Short())
+	}
+	if !rep.WindowOpen {
+		fmt.Fprintf(w, "outside the allow windows: changes planned, not applied (next window %s)\n", rep.NextWindow.UTC().Format(time.RFC3339))
+	}
+	if rep.Err != nil {
+		fmt.Fprintf(w, "error: %v\n", rep.Err)
+	}
+	for _, d := range rep.Drift {
+		state := "reported"
+		if d.Corrected {
+			state = "corrected"
+		}
+		fmt.Fprintf(w, "drift in %s (%s):\n", d.Release, state)
+		for _, o := range d.Objects {
+			fmt.Fprintf(w, "  %s\n", o)
+		}
+	}
+	if len(rep.Releases) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tACTION\tRESULT\tDETAIL")
+	for _, r := range rep.Releases {
+		detail := r.Reason
+		if r.Error != "" {
+			detail = r.Error
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Action, r.Outcome, detail)
+	}
+	return tw.Flush()
+}
+
+// cycleJSON is the structured form of a cycle report.
+type cycleJSON struct {
+	Trigger    string                  `json:"trigger"`
+	Commit     gitops.CommitRef        `json:"commit"`
+	Target     gitops.CommitRef        `json:"target"`
+	Moved      bool                    `json:"moved"`
+	Result     gitops.Result           `json:"result"`
+	Error      string                  `json:"error,omitempty"`
+	Duration   string                  `json:"duration"`
+	WindowOpen bool                    `json:"windowOpen"`
+	NextWindow *time.Time              `json:"nextWindow,omitempty"`
+	Releases   []gitops.ReleaseResult  `json:"releases"`
+	Drift      []gitops.DriftedRelease `json:"drift"`
+}
+
+func cycleView(rep *gitops.CycleReport) cycleJSON {
+	v := cycleJSON{Trigger: rep.Trigger, Commit: rep.Commit, Target: rep.Target, Moved: rep.Moved, Result: rep.Result,
+		Duration: rep.Duration.Round(time.Millisecond).String(), WindowOpen: rep.WindowOpen,
+		Releases: rep.Releases, Drift: rep.Drift}
+	if rep.Err != nil {
+		v.Error = rep.Err.Error()
+	}
+	if !rep.NextWindow.IsZero() {
+		t := rep.NextWindow.UTC()
+		v.NextWindow = &t
+	}
+	if v.Releases == nil {
+		v.Releases = []gitops.ReleaseResult{}
+	}
+	if v.Drift == nil {
+		v.Drift = []gitops.DriftedRelease{}
+	}
+	return v
+}

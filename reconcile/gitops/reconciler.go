@@ -1,0 +1,423 @@
+// Package gitops is pono's GitOps loop: it pulls a platform repository,
+// compiles the platform at the ref's commit and converges the cluster to it
+// through the same engine as `pono apply`, on a schedule or on demand, and
+// records what it did in a status ConfigMap, Events and metrics.
+//
+// A Reconciler runs one cycle at a time (Cycle); Run adds the schedule,
+// allow windows, on-demand triggers, leader election and graceful shutdown.
+package gitops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/schedule"
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/diff"
+	"github.com/pono-gitops/pono/reconcile/plan"
+)
+
+// Mode is what a cycle may do.
+type Mode string
+
+const (
+	// ModeApply converges the cluster, correcting drift.
+	ModeApply Mode = "apply"
+	// ModeObserve compiles, plans and checks drift, and changes nothing.
+	ModeObserve Mode = "observe"
+)
+
+// Result is how a cycle ended.
+type Result string
+
+const (
+	// Applied: changes were made and every release converged.
+	Applied Result = "applied"
+	// Unchanged: nothing to do; the cluster matches the commit.
+	Unchanged Result = "unchanged"
+	// Planned: there are changes or drift, but the cycle may not apply
+	// them (observe mode, or outside the allow windows).
+	Planned Result = "planned"
+	// Invalid: the commit does not compile or violates policy; nothing was
+	// changed and the last good commit stays in place.
+	Invalid Result = "invalid"
+	// Refused: the commit's signature is missing or untrusted; nothing
+	// was changed.
+	Refused Result = "refused"
+	// Failed: git, the cluster or a release operation failed.
+	Failed Result = "failed"
+)
+
+// Config holds what the reconciler needs from its environment.
+type Config struct {
+	RESTConfig *rest.Config
+	Logger     *slog.Logger
+	// Progress receives apply's per-release events (optional).
+	Progress func(reconcile.Event)
+}
+
+// Options are the reconciler's settings.
+type Options struct {
+	// RepoURL is the platform repository (https://, ssh:// or a path).
+	RepoURL string
+	// Ref selects the commit: a branch, tag, semver range over tags or a
+	// commit (see gitrepo.ParseRef).
+	Ref string
+	// Path is the platform directory inside the repository.
+	Path string
+	// Env selects an environment overlay.
+	Env string
+	// Auth are the git credentials (nil: none).
+	Auth *gitrepo.Auth
+	// Verifier, when set, requires the commit to be signed by a trusted
+	// key; an unsigned or untrusted commit is refused.
+	Verifier *gitrepo.Verifier
+	// Mode is apply (default) or observe.
+	Mode Mode
+	// Windows allow changes only inside them; empty means always.
+	Windows schedule.Windows
+	// Namespace holds the status ConfigMap, Events and the leader Lease.
+	Namespace string
+	// CacheDir holds the git cache and the chart cache.
+	CacheDir string
+	// StatusHeartbeat refreshes the status ConfigMap at most this often
+	// when nothing changed (0: only on change).
+	StatusHeartbeat time.Duration
+	// Apply configures the apply engine (prune, timeouts, concurrency...);
+	// nil keeps pono apply's defaults.
+	Apply func(*reconcile.Apply)
+	// Identity names this process in Leases and the status.
+	Identity string
+}
+
+// Reconciler runs cycles. It keeps the compiled platform of the commit it
+// saw last and of the last good commit, so a cycle where the ref has not
+// moved neither fetches nor compiles.
+type Reconciler struct {
+	cfg  *Config
+	opts Options
+	log  *slog.Logger
+
+	ref    gitrepo.Ref
+	remote *gitrepo.Remote
+	drift  *diff.DriftCheck
+	cs     kubernetes.Interface
+	status *statusStore
+	events *eventSink
+	metric *metrics
+	now    func() time.Time
+
+	triggers chan string
+	leader   atomic.Bool
+	running  atomic.Bool
+
+	head *compiled // the commit the ref pointed at last cycle
+	good *compiled // the last commit that compiled (and passed policy)
+	last Status
+}
+
+// compiled is a commit and what compiling it gave.
+type compiled struct {
+	commit gitrepo.CommitInfo
+	res    *compiler.Result
+	err    error // compile or signature error
+	result Result
+}
+
+// New returns a Reconciler. It checks the options but contacts neither git
+// nor the cluster.
+func New(cfg *Config, opts Options) (*Reconciler, error) {
+	if opts.RepoURL == "" {
+		return nil, errors.New("reconcile: a repository URL is required")
+	}
+	if opts.Mode == "" {
+		opts.Mode = ModeApply
+	}
+	if opts.Mode != ModeApply && opts.Mode != ModeObserve {
+		return nil, fmt.Errorf("reconcile: mode %q: want apply or observe", opts.Mode)
+	}
+	if opts.Path == "" {
+		opts.Path = "."
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = "pono-system"
+	}
+	if opts.CacheDir == "" {
+		opts.CacheDir = compiler.DefaultCacheDir()
+	}
+	if opts.Identity == "" {
+		opts.Identity = defaultIdentity()
+	}
+	ref, err := gitrepo.ParseRef(opts.Ref)
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	remote, err := gitrepo.NewRemote(gitrepo.RemoteOptions{URL: opts.RepoURL, Auth: opts.Auth, CacheDir: gitCacheDir(opts.CacheDir), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	dc, err := diff.NewDriftCheck(cfg.RESTConfig)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfig(cfg.RESTConfig)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reconciler{
+		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, drift: dc, cs: cs,
+		status: &statusStore{cs: cs, namespace: opts.Namespace, heartbeat: opts.StatusHeartbeat},
+		events: &eventSink{cs: cs, namespace: opts.Namespace, component: "pono-reconcile", host: opts.Identity},
+		metric: newMetrics(),
+		now:    time.Now,
+	}
+	r.last = Status{Repo: redactURL(opts.RepoURL), Ref: opts.Ref, Path: opts.Path, Env: opts.Env, Mode: opts.Mode, Reconciler: opts.Identity}
+	return r, nil
+}
+
+// CycleReport is what one cycle did.
+type CycleReport struct {
+	Trigger  string
+	Started  time.Time
+	Duration time.Duration
+	// Commit is the commit the ref pointed at.
+	Commit CommitRef
+	// Moved: the ref points at another commit than last cycle.
+	Moved bool
+	// Target is the commit whose platform the cycle converged to: Commit,
+	// or the last good commit when Commit is invalid or refused.
+	Target   CommitRef
+	Result   Result
+	Err      error
+	Releases []ReleaseResult
+	Drift    []DriftedRelease
+	// WindowOpen is false when the cycle was outside the allow windows.
+	WindowOpen bool
+	// NextWindow is when the next window opens (zero when open or none).
+	NextWindow time.Time
+	// StatusWritten reports whether the status ConfigMap was written.
+	StatusWritten bool
+}
+
+// Cycle runs one reconcile: resolve the ref, fetch and compile when it
+// moved, plan, check drift and apply (or only report), then record status.
+// Its error is the cycle's failure, also in the report.
+func (r *Reconciler) Cycle(ctx context.Context, trigger string) *CycleReport {
+	rep := &CycleReport{Trigger: trigger, Started: r.now(), WindowOpen: true}
+	rep.Err = r.cycle(ctx, rep)
+	rep.Duration = r.now().Sub(rep.Started)
+	if rep.Err != nil && rep.Result == "" {
+		rep.Result = Failed
+	}
+	r.record(ctx, rep)
+	return rep
+}
+
+func (r *Reconciler) cycle(ctx context.Context, rep *CycleReport) error {
+	head, err := r.remote.Resolve(ctx, r.ref)
+	if err != nil {
+		return err
+	}
+	rep.Moved = r.head == nil || r.head.commit.Hash != head.Commit
+	// A fetch that failed is retried; a commit that is invalid or refused
+	// stays so until the ref moves.
+	if rep.Moved || r.head.result == Failed {
+		r.head = r.load(ctx, head)
+		if r.head.err == nil {
+			r.good = r.head
+		}
+	}
+	rep.Commit = commitRef(r.head.commit)
+	if r.head.err != nil {
+		rep.Result = r.head.result
+		if r.good == nil {
+			// Nothing known good to hold the cluster to: change nothing.
+			return r.head.err
+		}
+		// Keep the last good commit's platform in place (drift included),
+		// and still fail the cycle so the bad commit is reported.
+		rep.Target = commitRef(r.good.commit)
+		if _, err := r.converge(ctx, rep, r.good.res); err != nil {
+			return errors.Join(r.head.err, err)
+		}
+		rep.Result = r.head.result
+		return r.head.err
+	}
+	rep.Target = rep.Commit
+	res, err := r.converge(ctx, rep, r.head.res)
+	rep.Result = res
+	return err
+}
+
+// load fetches, verifies and compiles a commit. Failures are kept in the
+// returned value: the loop keeps running on the last good commit.
+func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
+	c := &compiled{commit: gitrepo.CommitInfo{Hash: head.Commit}}
+	if err := r.remote.Fetch(ctx, head); err != nil {
+		c.err, c.result = err, Failed
+		return c
+	}
+	if info, err := r.remote.CommitInfo(head.Commit); err == nil {
+		c.commit = info
+	}
+	if r.opts.Verifier != nil {
+		signer, err := r.remote.Verify(head.Commit, r.opts.Verifier)
+		if err != nil {
+			c.err, c.result = fmt.Errorf("commit %s refused: %w", short(head.Commit), err), Refused
+			return c
+		}
+		r.log.Info("commit signature verified", "commit", short(head.Commit), "signer", signer)
+	}
+	res, err := r.compile(ctx, head.Commit)
+	if err != nil {
+		c.err, c.result = fmt.Errorf("commit %s (%s): %w", short(head.Commit), c.commit.Subject, err), Invalid
+		return c
+	}
+	c.res = res
+	return c
+}
+
+// converge plans the platform against the cluster, checks drift of the
+// releases that are up to date, and applies when the mode and the windows
+// allow.
+func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, res *compiler.Result) (Result, error) {
+	a := r.newApply()
+	p, err := a.Plan(ctx, res)
+	if err != nil {
+		return Failed, err
+	}
+	var check []diff.DriftRelease
+	for _, s := range p.Steps {
+		if s.Action == plan.Skip && s.Observed != nil {
+			check = append(check, diff.DriftRelease{Name: s.Name, Namespace: s.Namespace, Revision: s.Observed.Revision})
+		}
+	}
+	drifted, err := r.drift.Run(ctx, res, check)
+	if err != nil {
+		return Failed, fmt.Errorf("drift check: %w", err)
+	}
+	reasons := map[string]string{}
+	for _, key := range sortedKeys(drifted) {
+		var ids []string
+		for _, o := range drifted[key] {
+			ids = append(ids, o.ID+": "+o.Field)
+		}
+		rep.Drift = append(rep.Drift, DriftedRelease{Release: key, Objects: ids})
+		reasons[key] = "drift: " + strings.Join(ids, "; ")
+	}
+	changes := len(drifted) > 0
+	for _, s := range p.Steps {
+		if s.Changes() || s.Action == plan.Conflict {
+			changes = true
+		}
+	}
+	if len(r.opts.Windows) > 0 {
+		now := r.now()
+		rep.WindowOpen = r.opts.Windows.Open(now)
+		if !rep.WindowOpen {
+			rep.NextWindow = r.opts.Windows.NextOpen(now)
+		}
+	}
+	if !changes {
+		rep.Releases = planResults(p, nil)
+		return Unchanged, nil
+	}
+	if r.opts.Mode == ModeObserve || !rep.WindowOpen {
+		rep.Releases = planResults(p, reasons)
+		return Planned, nil
+	}
+	a.Drift = reasons
+	out, err := a.Run(ctx, res)
+	if out != nil {
+		rep.Releases = applyResults(out)
+		for i := range rep.Drift {
+			rep.Drift[i].Corrected = corrected(out, rep.Drift[i].Release)
+		}
+	}
+	if err != nil {
+		return Failed, err
+	}
+	return Applied, nil
+}
+
+func (r *Reconciler) newApply() *reconcile.Apply {
+	a := reconcile.NewApply(&reconcile.Config{RESTConfig: r.cfg.RESTConfig, Logger: r.log, Progress: r.cfg.Progress})
+	if r.opts.Apply != nil {
+		r.opts.Apply(a)
+	}
+	a.DryRun = false
+	a.Identity = r.opts.Identity
+	return a
+}
+
+func planResults(p *plan.Plan, drift map[string]string) []ReleaseResult {
+	out := make([]ReleaseResult, 0, len(p.Steps))
+	for _, s := range p.Steps {
+		rr := ReleaseResult{Name: s.Name, Namespace: s.Namespace, Action: string(s.Action), Reason: s.Reason, Outcome: string(reconcile.Unchanged)}
+		if why, ok := drift[s.Key()]; ok && s.Action == plan.Skip {
+			rr.Action, rr.Reason = string(plan.Correct), why
+		}
+		switch {
+		case rr.Action == string(plan.Keep):
+			rr.Outcome = string(reconcile.Kept)
+		case rr.Action == string(plan.Conflict):
+			rr.Outcome, rr.Error = string(reconcile.Failed), s.Reason
+		case rr.Action != string(plan.Skip):
+			rr.Outcome = string(reconcile.Planned)
+		}
+		out = append(out, rr)
+	}
+	return out
+}
+
+func applyResults(rep *reconcile.Report) []ReleaseResult {
+	out := make([]ReleaseResult, 0, len(rep.Results))
+	for _, x := range rep.Results {
+		out = append(out, ReleaseResult{Name: x.Name, Namespace: x.Namespace, Action: string(x.Action), Reason: x.Reason, Outcome: string(x.Outcome), Error: x.Error})
+	}
+	return out
+}
+
+func corrected(rep *reconcile.Report, key string) bool {
+	for _, x := range rep.Results {
+		if x.Namespace+"/"+x.Name == key {
+			return x.Action == plan.Correct && x.Outcome == reconcile.Changed
+		}
+	}
+	return false
+}
+
+func commitRef(c gitrepo.CommitInfo) CommitRef {
+	return CommitRef{Commit: c.Hash, Subject: c.Subject, Author: c.Author, Time: c.Time}
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
