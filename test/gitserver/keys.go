@@ -38,6 +38,7 @@ type GPGKey struct {
 func NewGPGKey(t testing.TB, name, email string) *GPGKey {
 	t.Helper()
 	gpg := lookPath(t, "gpg", "gpg")
+	gpgconf := lookPath(t, "gpgconf", "gpgconf")
 	home := shortTempDir(t, "gnupg-")
 	if err := os.Chmod(home, 0o700); err != nil {
 		t.Fatal(err)
@@ -46,11 +47,9 @@ func NewGPGKey(t testing.TB, name, email string) *GPGKey {
 	// gpg starts a gpg-agent for this GNUPGHOME on first use; stop exactly
 	// that agent, or every test run would leave one behind.
 	t.Cleanup(func() {
-		if gpgconf, err := exec.LookPath("gpgconf"); err == nil {
-			cmd := exec.Command(gpgconf, "--kill", "gpg-agent")
-			cmd.Env = env
-			_ = cmd.Run()
-		}
+		cmd := exec.Command(gpgconf, "--kill", "gpg-agent")
+		cmd.Env = env
+		_ = cmd.Run()
 	})
 	uid := fmt.Sprintf("%s <%s>", name, email)
 	run(t, home, env, gpg, "--batch", "--quiet", "--pinentry-mode", "loopback", "--passphrase", "",

@@ -8,6 +8,11 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+# Signed-commit tests: gpg signs through gpg-agent; gpgconf stops the agent.
+command -v gpg >/dev/null 2>&1 || need+=(gpg)
+command -v gpg-agent >/dev/null 2>&1 || need+=(gpg-agent)
+command -v gpgconf >/dev/null 2>&1 || need+=(gpgconf)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
