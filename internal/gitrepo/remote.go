@@ -15,6 +15,7 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
@@ -56,6 +57,10 @@ type Remote struct {
 	mu   sync.Mutex
 	dir  string
 	repo *git.Repository
+
+	// fetchFn runs one fetch into the cache (r.fetch); tests replace it
+	// to make go-git's shallow fetch fail.
+	fetchFn func(ctx context.Context, specs []config.RefSpec, depth int) error
 }
 
 // NewRemote checks the URL and credentials and opens (or creates) the
@@ -75,6 +80,7 @@ func NewRemote(opts RemoteOptions) (*Remote, error) {
 		log:     opts.Logger,
 		timeout: opts.Timeout,
 	}
+	r.fetchFn = r.fetch
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}

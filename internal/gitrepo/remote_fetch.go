@@ -39,7 +39,7 @@ func (r *Remote) Fetch(ctx context.Context, head Head) error {
 
 	if head.RefName == "" {
 		specs := []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
-		if err := r.fetch(ctx, specs, r.fullDepth()); err != nil {
+		if err := r.fetchFn(ctx, specs, r.fullDepth()); err != nil {
 			return r.transportError("fetch", err)
 		}
 		if !r.hasCommit(hash) {
@@ -49,10 +49,10 @@ func (r *Remote) Fetch(ctx context.Context, head Head) error {
 	}
 
 	specs := []config.RefSpec{config.RefSpec("+" + head.RefName + ":" + head.RefName)}
-	err := r.fetch(ctx, specs, 1)
+	err := r.fetchFn(ctx, specs, 1)
 	if err != nil && !isTransportFailure(err) {
 		r.log.Warn("shallow git fetch failed, fetching the full history", "url", r.display, "ref", head.RefName, "error", err)
-		err = r.fetch(ctx, specs, r.fullDepth())
+		err = r.fetchFn(ctx, specs, r.fullDepth())
 	}
 	if err != nil {
 		return r.transportError("fetch", err)

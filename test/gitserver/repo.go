@@ -3,7 +3,9 @@ package gitserver
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,6 +61,23 @@ func NewRepoIn(t testing.TB, root, name string) *Repo {
 func (r *Repo) Git(t testing.TB, args ...string) string {
 	t.Helper()
 	return r.gitEnv(t, nil, args...)
+}
+
+// GitInput is Git with stdin, for plumbing commands such as mktree that
+// build objects the porcelain refuses to, say a hostile tree.
+func (r *Repo) GitInput(t testing.TB, stdin string, args ...string) string {
+	t.Helper()
+	cmd := gitCmd(t, r.Work, gitEnv(r.home), args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func (r *Repo) gitEnv(t testing.TB, extraEnv []string, args ...string) string {
