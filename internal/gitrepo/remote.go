@@ -96,7 +96,7 @@ func NewRemote(opts RemoteOptions) (*Remote, error) {
 			return nil, fmt.Errorf("git remote %s: %s: %w", r.display, r.auth.source(), err)
 		}
 	}
-	if r.method, err = authMethod(ep, r.auth); err != nil {
+	if r.method, err = authMethod(ep, r.auth, r.timeout); err != nil {
 		return nil, fmt.Errorf("git remote %s: %w", r.display, err)
 	}
 	sum := sha256.Sum256([]byte(opts.URL))
@@ -134,7 +134,7 @@ func openCache(dir string, log *slog.Logger) (*git.Repository, error) {
 }
 
 // authMethod builds go-git's credentials for the URL's protocol.
-func authMethod(ep *transport.Endpoint, a *Auth) (transport.AuthMethod, error) {
+func authMethod(ep *transport.Endpoint, a *Auth, timeout time.Duration) (transport.AuthMethod, error) {
 	switch ep.Protocol {
 	case "http", "https":
 		if a == nil {
@@ -152,14 +152,14 @@ func authMethod(ep *transport.Endpoint, a *Auth) (transport.AuthMethod, error) {
 		}
 		return nil, nil
 	case "ssh":
-		return sshAuth(ep, a)
+		return sshAuth(ep, a, timeout)
 	}
 	return nil, nil
 }
 
 // sshAuth logs in with the private key and checks the server against
 // KnownHosts, and nothing else: no agent, no ~/.ssh, no unknown hosts.
-func sshAuth(ep *transport.Endpoint, a *Auth) (transport.AuthMethod, error) {
+func sshAuth(ep *transport.Endpoint, a *Auth, timeout time.Duration) (transport.AuthMethod, error) {
 	if a == nil || len(a.SSHPrivateKey) == 0 {
 		return nil, fmt.Errorf("an ssh URL needs an SSH private key (%q in the credentials)", KeyIdentity)
 	}
@@ -186,7 +186,26 @@ func sshAuth(ep *transport.Endpoint, a *Auth) (transport.AuthMethod, error) {
 		return nil, fmt.Errorf("read %s in %s: %w", KeyKnownHosts, a.source(), err)
 	}
 	keys.HostKeyCallbackHelper = gitssh.HostKeyCallbackHelper{HostKeyCallback: cb, HostKeyAlgorithms: algos}
-	return keys, nil
+	return &sshKeyAuth{PublicKeys: keys, timeout: timeout}, nil
+}
+
+// sshKeyAuth bounds the TCP connect: go-git's SSH transport dials without
+// the operation's context, so without a timeout an unreachable host would
+// hang for the kernel's connect timeout whatever the caller's deadline.
+type sshKeyAuth struct {
+	*gitssh.PublicKeys
+	timeout time.Duration
+}
+
+var _ gitssh.AuthMethod = (*sshKeyAuth)(nil)
+
+func (a *sshKeyAuth) ClientConfig() (*ssh.ClientConfig, error) {
+	cfg, err := a.PublicKeys.ClientConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Timeout = a.timeout
+	return cfg, nil
 }
 
 // knownHostsCallback checks host keys against knownHosts. It also returns
