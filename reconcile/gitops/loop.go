@@ -42,6 +42,8 @@ type RunOptions struct {
 	// Ready, if set, is called once the endpoints serve (tests use it to
 	// learn the address).
 	Ready func(addr string)
+	// OnCycle, if set, is called after each cycle with its report.
+	OnCycle func(*CycleReport)
 }
 
 // Run runs cycles until ctx is cancelled. When ctx is cancelled no new
@@ -175,6 +177,9 @@ func (r *Reconciler) loop(ctx, lead context.Context, ro RunOptions) {
 		r.running.Store(false)
 		grace()
 		cancel()
+		if ro.OnCycle != nil {
+			ro.OnCycle(rep)
+		}
 		if ctx.Err() != nil || lead.Err() != nil {
 			return
 		}
