@@ -15,10 +15,11 @@ import (
 //
 // Over HTTPS, Username and Password are sent as basic auth. A BearerToken
 // is sent as the basic-auth password too, with Username, or "git" when
-// Username is empty: that is what GitHub, GitLab, Gitea and Bitbucket
-// accept for personal and deploy tokens, and what git's own http-backend
-// behind a basic-auth proxy understands, whereas an "Authorization: Bearer"
-// header is not accepted by most of them for git traffic.
+// Username is empty. Git hosts take tokens that way (GitHub and Gitea with
+// any user name; hosts wanting a particular one, such as Bitbucket's
+// "x-token-auth", get it from Username), and so does git's http-backend
+// behind a basic-auth proxy, whereas an "Authorization: Bearer" header is
+// refused for git traffic by most of them.
 //
 // Over SSH, SSHPrivateKey (with SSHPassphrase when it is encrypted) logs
 // in as the URL's user, else Username, else "git". KnownHosts must name the
