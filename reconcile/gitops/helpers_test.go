@@ -38,7 +38,12 @@ const (
 // a platform named name with greeting.
 func newFixture(t *testing.T, name, greeting string) *fixture {
 	t.Helper()
-	c := cluster.Shared(t)
+	return newFixtureOn(t, cluster.Shared(t), name, greeting)
+}
+
+// newFixtureOn is newFixture on a given cluster.
+func newFixtureOn(t *testing.T, c *cluster.Cluster, name, greeting string) *fixture {
+	t.Helper()
 	f := &fixture{c: c, repo: gitserver.NewRepo(t), platform: name, ponoNS: name + "-pono"}
 	f.http = gitserver.StartHTTP(t, f.repo.Root, gitUser, gitPass)
 	for _, ns := range []string{f.platform, f.ponoNS} {
@@ -106,7 +111,12 @@ func (f *fixture) options(t *testing.T) gitops.Options {
 
 func (f *fixture) reconciler(t *testing.T, opts gitops.Options) *gitops.Reconciler {
 	t.Helper()
-	r, err := gitops.New(&gitops.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
+	return f.reconcilerWith(t, &gitops.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
+}
+
+func (f *fixture) reconcilerWith(t *testing.T, cfg *gitops.Config, opts gitops.Options) *gitops.Reconciler {
+	t.Helper()
+	r, err := gitops.New(cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
