@@ -52,6 +52,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newVersionCmd(s),
 		newDiffCmd(s),
 		newReconcileCmd(s),
+		newBootstrapCmd(s),
 	)
 	return root
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/bootstrap"
+	"github.com/pono-gitops/pono/reconcile/gitops"
+)
+
+// credentialFiles are the file names --auth-dir may hold, as the keys of
+// the Secret pono's chart mounts.
+var credentialFiles = []string{
+	bootstrap.KeyUsername, bootstrap.KeyPassword, bootstrap.KeyToken, "bearerToken",
+	bootstrap.KeyIdentity, "identity.passphrase", bootstrap.KeyKnownHosts,
+}
+
+func newBootstrapCmd(s streams) *cobra.Command {
+	var f reconcileFlags
+	var k kubeFlags
+	var release, image, interval, scheduleExpr, webhookFile, format string
+	var waitPono bool
+	var installTimeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "bootstrap --repo URL [--ref REF] [--path DIR]",
+		Short: "Install pono into a cluster, run the first reconcile and wait until the platform is ready",
+		Long: "bootstrap reproduces a platform on a new server: it installs pono itself (the chart\n" +
+			"charts/pono, embedded in this binary) as a Helm release with the git credentials and\n" +
+			"verification keys as Secrets, then runs the first reconcile from this machine, with the same\n" +
+			"engine the in-cluster loop uses, and waits until every release is ready. From then on the\n" +
+			"in-cluster reconciler keeps the platform equal to the repository.\n\n" +
+			"Re-running bootstrap is safe: unchanged Secrets and an unchanged pono release are not\n" +
+			"written again, and a platform already in place is left alone.\n\n" +
+			"Credentials come from files (--auth-dir), never from flags: username, password, token,\n" +
+			"identity (an SSH private key), identity.passphrase and known_hosts.",
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log, err := f.logger(s.err)
+			if err != nil {
+				return err
+			}
+			if format != "text" && format != "json" && format != "yaml" {
+				return usageErr(fmt.Errorf("--output: want text, json or yaml, got %q", format))
+			}
+			if f.authSecret != "" {
+				return usageErr(errors.New("bootstrap reads credentials from --auth-dir; --auth-secret is for pono reconcile"))
+			}
+			rc, err := k.restConfig()
+			if err != nil {
+				return err
+			}
+			opts, err := f.options(ctx, rc)
+			if err != nil {
+				return err
+			}
+			in := bootstrap.Options{Namespace: opts.Namespace, ReleaseName: release, Wait: waitPono, Timeout: installTimeout}
+			if in.GitAuth, err = readFiles(f.authDir, credentialFiles); err != nil {
+				return err
+			}
+			in.Verify = map[string][]byte{}
+			for key, path := range map[string]string{"keyring.asc": f.keyring, "allowed_signers": f.allowed} {
+				if path == "" {
+					continue
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				in.Verify[key] = b
+			}
+			if webhookFile != "" {
+				if in.WebhookSecret, err = os.ReadFile(webhookFile); err != nil {
+					return fmt.Errorf("--webhook-secret-file: %w", err)
+				}
+			}
+			in.Values = chartValues(f, opts, image, interval, scheduleExpr)
+
+			fmt.Fprintf(s.err, "installing pono into namespace %s\n", opts.Namespace)
+			irep, err := bootstrap.NewInstall(&reconcile.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
+			if irep != nil {
+				for _, o := range irep.Objects {
+					name := o.Name
+					if o.Namespace != "" {
+						name = o.Namespace + "/" + o.Name
+					}
+					fmt.Fprintf(s.err, "  %s %s: %s\n", o.Kind, name, o.Action)
+				}
+				r := irep.Release
+				fmt.Fprintf(s.err, "  release %s/%s: %s (revision %d, chart %s)\n", r.Namespace, r.Name, r.Action, r.Revision, r.ChartVersion)
+			}
+			if err != nil {
+				return err
+			}
+
+			fmt.Fprintf(s.err, "first reconcile of %s (ref %s, path %s)\n", opts.RepoURL, opts.Ref, opts.Path)
+			opts.Identity = "pono-bootstrap"
+			pr := newProgress(s.err)
+			r, err := gitops.New(&gitops.Config{RESTConfig: rc, Logger: log, Progress: pr.event}, opts)
+			if err != nil {
+				return err
+			}
+			rep := r.Cycle(ctx, "bootstrap")
+			pr.finish()
+			if err := printCycle(s.out, format, rep); err != nil {
+				return err
+			}
+			if rep.Err != nil {
+				return &exitError{code: 1, err: rep.Err}
+			}
+			if rep.Result == gitops.Planned {
+				return &exitError{code: 1, err: errors.New("the platform was only planned (observe mode or outside the allow windows): it is not in place yet")}
+			}
+			fmt.Fprintf(s.err, "platform ready at commit %s; pono keeps it in sync from now on\n", rep.Commit.Short())
+			return nil
+		},
+	}
+	f.bind(cmd)
+	k.bind(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&release, "release", "pono", "Helm release name of pono itself")
+	fl.StringVar(&image, "image", "", "pono image for the in-cluster reconciler (repository:tag; default: the chart's)")
+	fl.StringVar(&interval, "interval", "5m", "time between the in-cluster reconciler's cycles")
+	fl.StringVar(&scheduleExpr, "schedule", "", "cron schedule of the in-cluster reconciler (instead of --interval)")
+	fl.StringVar(&webhookFile, "webhook-secret-file", "", "shared secret for POST /webhook (default: keep the current one, or generate one)")
+	fl.BoolVar(&waitPono, "wait-pono", true, "wait until pono's own Deployment is ready")
+	fl.DurationVar(&installTimeout, "install-timeout", 5*time.Minute, "time limit for installing pono itself")
+	fl.StringVarP(&format, "output", "o", "text", "report format: text, json or yaml")
+	return cmd
+}
+
+// readFiles reads the named files of dir that exist; dir "" reads nothing.
+func readFiles(dir string, names []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if dir == "" {
+		return out, nil
+	}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--auth-dir: %w", err)
+		}
+		out[n] = b
+	}
+	return out, nil
+}
+
+// chartValues are the values of pono's chart that make the in-cluster
+// reconciler follow the same repository the same way.
+func chartValues(f reconcileFlags, opts gitops.Options, image, interval, scheduleExpr string) map[string]any {
+	git := map[string]any{"url": opts.RepoURL, "ref": opts.Ref, "path": opts.Path}
+	if opts.Env != "" {
+		git["env"] = opts.Env
+	}
+	v := map[string]any{"git": git, "mode": string(opts.Mode), "interval": interval}
+	if scheduleExpr != "" {
+		v["schedule"] = scheduleExpr
+	}
+	if len(f.windows) > 0 {
+		ws := make([]any, len(f.windows))
+		for i, w := range f.windows {
+			ws[i] = w
+		}
+		v["windows"] = ws
+	}
+	if image != "" {
+		repo, tag := image, ""
+		if i := lastColon(image); i > 0 {
+			repo, tag = image[:i], image[i+1:]
+		}
+		img := map[string]any{"repository": repo}
+		if tag != "" {
+			img["tag"] = tag
+		}
+		v["image"] = img
+	}
+	return v
+}
+
+// lastColon finds the tag separator of an image reference (not a registry
+// port: a colon followed by a slash is a port).
+func lastColon(image string) int {
+	for i := len(image) - 1; i >= 0; i-- {
+		switch image[i] {
+		case ':':
+			return i
+		case '/':
+			return -1
+		}
+	}
+	return -1
+}
