@@ -32,7 +32,7 @@ const (
 func gitopsPlatform(name, ns, greeting string) map[string]string {
 	chart := name + "-app"
 	return map[string]string{
-		"platform/platform.yaml": fmt.Sprintf("name: %s\nsources: {local: {path: charts}}\nextensions:\n  %s:\n    version: \"1.0.0\"\n    parameters: {greeting: %s}\n", name, chart, greeting),
+		"platform/platform.yaml":                    fmt.Sprintf("name: %s\nsources: {local: {path: charts}}\nextensions:\n  %s:\n    version: \"1.0.0\"\n    parameters: {greeting: %s}\n", name, chart, greeting),
 		"platform/charts/" + chart + "/Chart.yaml":  "apiVersion: v2\nname: " + chart + "\nversion: 1.0.0\nkeywords: [kaapanaapplication]\n",
 		"platform/charts/" + chart + "/values.yaml": "global: {}\nextension_params:\n  greeting: {type: string}\n",
 		"platform/charts/" + chart + "/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: greeting, namespace: " + ns +
