@@ -226,7 +226,7 @@ func TestCLIReconcileBadInput(t *testing.T) {
 	}
 }
 
-func freeTCPPort(t *testing.T) int {
+func freeTCPPort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
