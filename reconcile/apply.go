@@ -79,6 +79,9 @@ type Apply struct {
 	// namespaces: only they are listed (namespaced RBAC is enough) and a
 	// platform with a release elsewhere is refused before any change.
 	Namespaces []string
+	// Origin, when set, is added to each Helm revision's description
+	// (shown by `helm history`), e.g. the git commit and its signer.
+	Origin string
 
 	cfg *Config
 }
@@ -281,6 +284,15 @@ func (a *Apply) plan(ctx context.Context, client *helmsdk.Client, res *compiler.
 		}
 	}
 	return p, observed, nil
+}
+
+// description is what a revision records about who made it and why.
+func (a *Apply) description(action plan.Action) string {
+	d := "pono apply: " + string(action)
+	if a.Origin != "" {
+		d += " (" + a.Origin + ")"
+	}
+	return d
 }
 
 // listReleases lists releases everywhere, or only in a.Namespaces.
@@ -653,7 +665,7 @@ func (e *executor) operate(ctx context.Context, s *plan.Step) (string, int, erro
 	req := helmsdk.ReleaseRequest{
 		Name: s.Name, Namespace: s.Namespace, Chart: e.res.Chart(s.Name), Values: rel.Values,
 		Labels: plan.ReleaseLabels(rel.Labels, *s.Desired, oldLabels),
-		Wait:   a.Wait, Timeout: a.Timeout, Description: "pono apply: " + string(s.Action),
+		Wait:   a.Wait, Timeout: a.Timeout, Description: a.description(s.Action),
 	}
 	// The revision to roll back to if an upgrade fails.
 	good := 0

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/reconcile/gitops"
 	"github.com/pono-gitops/pono/test/gitserver"
 )
@@ -199,10 +200,22 @@ func TestSignedCommitsOnly(t *testing.T) {
 	if _, err := f.c.Client().CoreV1().ConfigMaps(f.platform).Get(ctx, "web", metav1.GetOptions{}); err == nil {
 		t.Fatal("the unsigned commit's platform was applied")
 	}
-	f.repo.CommitSigned(t, f.files("signed"), "signed release", key)
+	signed := f.repo.CommitSigned(t, f.files("signed"), "signed release", key)
 	f.repo.Push(t)
 	cycle(t, ctx, r, gitops.Applied)
 	if got := f.greeting(t); got != "signed" {
 		t.Fatalf("greeting = %q, want signed", got)
+	}
+	// helm history names the commit and its signer.
+	hc, err := helmsdk.NewClient(f.c.RESTConfig(), helmsdk.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := hc.GetRelease(ctx, "admin", f.chart())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "pono apply: install (commit " + signed[:12] + " signed by release@example.org)"; rel.Description != want {
+		t.Errorf("release description = %q, want %q", rel.Description, want)
 	}
 }

@@ -133,6 +133,7 @@ type compiled struct {
 	res    *compiler.Result
 	err    error // compile or signature error
 	result Result
+	signer string
 }
 
 // New returns a Reconciler. It checks the options but contacts neither git
@@ -252,14 +253,14 @@ func (r *Reconciler) cycle(ctx context.Context, rep *CycleReport) error {
 		// Keep the last good commit's platform in place (drift included),
 		// and still fail the cycle so the bad commit is reported.
 		rep.Target = commitRef(r.good.commit)
-		if _, err := r.converge(ctx, rep, r.good.res); err != nil {
+		if _, err := r.converge(ctx, rep, r.good); err != nil {
 			return errors.Join(r.head.err, err)
 		}
 		rep.Result = r.head.result
 		return r.head.err
 	}
 	rep.Target = rep.Commit
-	res, err := r.converge(ctx, rep, r.head.res)
+	res, err := r.converge(ctx, rep, r.head)
 	rep.Result = res
 	return err
 }
@@ -282,6 +283,7 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 			return c
 		}
 		r.log.Info("commit signature verified", "commit", short(head.Commit), "signer", signer)
+		c.signer = signer
 	}
 	res, err := r.compile(ctx, head.Commit)
 	if err != nil {
@@ -295,8 +297,13 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 // converge plans the platform against the cluster, checks drift of the
 // releases that are up to date, and applies when the mode and the windows
 // allow.
-func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, res *compiler.Result) (Result, error) {
+func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *compiled) (Result, error) {
+	res := target.res
 	a := r.newApply()
+	a.Origin = "commit " + short(target.commit.Hash)
+	if target.signer != "" {
+		a.Origin += " signed by " + target.signer
+	}
 	p, err := a.Plan(ctx, res)
 	if err != nil {
 		return Failed, err
