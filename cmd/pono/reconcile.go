@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -77,6 +78,12 @@ func (f *reconcileFlags) options(ctx context.Context, rc *rest.Config) (gitops.O
 	o := f.opts
 	if o.RepoURL == "" {
 		return o, usageErr(errors.New("--repo is required"))
+	}
+	if u, err := url.Parse(o.RepoURL); err == nil && u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			// A flag shows in ps, in the Deployment and in Helm's values.
+			return o, usageErr(errors.New("--repo must not contain a password: put credentials in --auth-dir or --auth-secret"))
+		}
 	}
 	switch f.mode {
 	case "apply", "observe":

@@ -214,6 +214,8 @@ func TestCLIReconcileBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"reconcile", "--once"}, "--repo is required"},
+		{[]string{"reconcile", "--once", "--repo", "https://bot:hunter2@example.invalid/x.git"}, "--repo must not contain a password"},
+		{[]string{"bootstrap", "--repo", "https://bot:hunter2@example.invalid/x.git"}, "--repo must not contain a password"},
 		{[]string{"reconcile", "--once", "--repo", "https://example.invalid/x.git", "--mode", "yolo"}, `--mode: want apply or observe, got "yolo"`},
 		{[]string{"reconcile", "--once", "--repo", "https://example.invalid/x.git", "--window", "0 22 * * *"}, "missing +DURATION"},
 		{[]string{"reconcile", "--repo", "https://example.invalid/x.git", "--schedule", "*/5 * * *"}, "expected exactly 5 fields"},
