@@ -42,6 +42,9 @@ func newBootstrapCmd(s streams) *cobra.Command {
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if !cmd.Flags().Changed("log-level") {
+				f.logLevel = "warn" // the progress lines say what info logs would
+			}
 			log, err := f.logger(s.err)
 			if err != nil {
 				return err

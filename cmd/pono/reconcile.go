@@ -176,6 +176,9 @@ func newReconcileCmd(s streams) *cobra.Command {
 			"the commit is invalid or its signature was refused.",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if once && !cmd.Flags().Changed("log-level") {
+				f.logLevel = "warn" // the report says what info logs would
+			}
 			log, err := f.logger(s.err)
 			if err != nil {
 				return err

@@ -44,3 +44,25 @@ step "pono apply $ex (again: nothing to do, nothing written)"
 
 step "pono status $ex"
 ./bin/pono status "$ex"
+
+# GitOps: the same platform in a git repository, followed by the loop.
+repo=out/demo-git
+rm -rf "$repo" && mkdir -p "$repo"
+cp -r "$ex" "$repo/platform"
+git -C "$repo" init -q -b main
+gitc() { git -C "$repo" -c user.name=demo -c user.email=demo@example.org -c commit.gpgsign=false "$@"; }
+gitc add -A && gitc commit -q -m "kaapana-like platform"
+
+step "pono bootstrap --repo file://$PWD/$repo --path platform (pono into the cluster, first reconcile)"
+./bin/pono bootstrap --repo "file://$PWD/$repo" --path platform --namespace pono-system
+
+step "pono bootstrap again (safe: nothing written)"
+./bin/pono bootstrap --repo "file://$PWD/$repo" --path platform --namespace pono-system
+
+step "a commit changes a parameter; pono reconcile --once applies it"
+sed -i "s/Welcome to the Kaapana-like demo/Welcome, from git/" "$repo/platform/platform.cue"
+gitc commit -q -am "greet from git"
+./bin/pono reconcile --once --repo "file://$PWD/$repo" --path platform --namespace pono-system
+
+step "pono status (the reconciler's record)"
+./bin/pono status --namespace pono-system
