@@ -219,3 +219,31 @@ func TestSignedCommitsOnly(t *testing.T) {
 		t.Errorf("release description = %q, want %q", rel.Description, want)
 	}
 }
+
+// TestRestartOnInvalidHead: a reconciler that starts while the head is
+// invalid holds the cluster at the commit the status records as last
+// applied, drift included.
+func TestRestartOnInvalidHead(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	f := newFixture(t, "gitops-restart", "hello")
+	good := f.commit(t, "bonjour", "say bonjour")
+	cycle(t, ctx, f.reconciler(t, f.options(t)), gitops.Applied)
+	f.commit(t, "[not, a, string]", "break the greeting")
+	patch := []byte(`{"data":{"greeting":"edited by hand"}}`)
+	if _, err := f.c.Client().CoreV1().ConfigMaps(f.platform).Patch(ctx, "web", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	restarted := f.reconciler(t, f.options(t)) // a new process: empty cache, nothing in memory
+	rep := cycle(t, ctx, restarted, gitops.Invalid)
+	if rep.Target.Commit != good {
+		t.Errorf("target = %q, want the last applied commit %s", rep.Target.Commit, good)
+	}
+	if len(rep.Drift) != 1 || !rep.Drift[0].Corrected {
+		t.Errorf("drift = %+v, want the edited ConfigMap corrected", rep.Drift)
+	}
+	if got := f.greeting(t); got != "bonjour" {
+		t.Errorf("greeting = %q, want bonjour (the last good commit's)", got)
+	}
+}

@@ -225,7 +225,11 @@ func (r *Reconciler) Cycle(ctx context.Context, trigger string) *CycleReport {
 	if rep.Err != nil && rep.Result == "" {
 		rep.Result = Failed
 	}
-	r.record(ctx, rep)
+	// Record even when ctx was cancelled (shutdown): the status should say
+	// how the last cycle ended.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	r.record(rctx, rep)
 	return rep
 }
 
@@ -247,6 +251,9 @@ func (r *Reconciler) cycle(ctx context.Context, rep *CycleReport) error {
 	if r.head.err != nil {
 		rep.Result = r.head.result
 		if r.good == nil {
+			r.good = r.recoverGood(ctx)
+		}
+		if r.good == nil {
 			// Nothing known good to hold the cluster to: change nothing.
 			return r.head.err
 		}
@@ -263,6 +270,25 @@ func (r *Reconciler) cycle(ctx context.Context, rep *CycleReport) error {
 	res, err := r.converge(ctx, rep, r.head)
 	rep.Result = res
 	return err
+}
+
+// recoverGood loads the commit the status ConfigMap records as last
+// applied, so a reconciler that starts on an invalid head still holds the
+// cluster to the last good platform (drift included). nil when there is
+// none or it does not load.
+func (r *Reconciler) recoverGood(ctx context.Context) *compiled {
+	st, err := ReadStatus(ctx, r.cs, r.opts.Namespace)
+	if err != nil || st.LastApplied == nil || st.LastApplied.Commit == "" || st.Repo != r.last.Repo || st.Path != r.opts.Path || st.Env != r.opts.Env {
+		return nil
+	}
+	c := st.LastApplied.Commit
+	good := r.load(ctx, gitrepo.Head{Ref: gitrepo.Ref{Kind: gitrepo.KindCommit, Name: c}, Commit: c})
+	if good.err != nil {
+		r.log.Warn("the last applied commit does not load either", "commit", short(c), "err", good.err)
+		return nil
+	}
+	r.log.Info("holding the cluster at the last applied commit", "commit", short(c))
+	return good
 }
 
 // load fetches, verifies and compiles a commit. Failures are kept in the
