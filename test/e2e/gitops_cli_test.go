@@ -114,10 +114,12 @@ func TestCLIBootstrapAndReconcile(t *testing.T) {
 		t.Fatalf("second bootstrap: exit %d, want 0 with pono and the platform unchanged\n%s", code, all)
 	}
 
-	// A push, applied by one reconcile --once.
+	// A push, applied by one reconcile --once, with the credentials read
+	// from the Secret bootstrap wrote.
 	second := repo.Commit(t, gitopsPlatform(name, ns, "bonjour"), "say bonjour")
 	repo.Push(t)
-	out, errOut, code = pono(t, c, append([]string{"reconcile", "--once"}, common...)...)
+	out, errOut, code = pono(t, c, "reconcile", "--once", "--repo", url, "--path", "platform",
+		"--auth-secret", "pono-git-auth", "--namespace", ponoNS, "--timeout", "1m")
 	if code != 0 || !strings.Contains(out, second[:12]+` "say bonjour": applied`) {
 		t.Fatalf("reconcile --once: exit %d\n%s%s", code, out, errOut)
 	}
