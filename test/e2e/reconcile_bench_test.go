@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/gitops"
@@ -52,7 +54,7 @@ func BenchmarkReconcileIdle200(b *testing.B) {
 	c := cluster.Shared(b)
 	const name = "bri"
 	url, srv := idlePlatform(b, c, name, 200)
-	if err := c.CreateNamespace(context.Background(), name+"-pono"); err != nil {
+	if err := c.CreateNamespace(context.Background(), name+"-pono"); err != nil && !apierrors.IsAlreadyExists(err) {
 		b.Fatal(err)
 	}
 	cfg, wc := countingConfig(c)
@@ -103,7 +105,7 @@ func BenchmarkReconcileRSS(b *testing.B) {
 	auth := b.TempDir()
 	writeFile(b, auth+"/username", gitopsUser)
 	writeFile(b, auth+"/password", gitopsPass)
-	if err := c.CreateNamespace(context.Background(), name+"-pono"); err != nil {
+	if err := c.CreateNamespace(context.Background(), name+"-pono"); err != nil && !apierrors.IsAlreadyExists(err) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
