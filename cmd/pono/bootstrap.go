@@ -14,13 +14,6 @@ import (
 	"github.com/pono-gitops/pono/reconcile/gitops"
 )
 
-// credentialFiles are the file names --auth-dir may hold, as the keys of
-// the Secret pono's chart mounts.
-var credentialFiles = []string{
-	bootstrap.KeyUsername, bootstrap.KeyPassword, bootstrap.KeyToken, "bearerToken",
-	bootstrap.KeyIdentity, "identity.passphrase", bootstrap.KeyKnownHosts,
-}
-
 func newBootstrapCmd(s streams) *cobra.Command {
 	var f reconcileFlags
 	var k kubeFlags
@@ -64,11 +57,11 @@ func newBootstrapCmd(s streams) *cobra.Command {
 				return err
 			}
 			in := bootstrap.Options{Namespace: opts.Namespace, ReleaseName: release, Wait: waitPono, Timeout: installTimeout}
-			if in.GitAuth, err = readFiles(f.authDir, credentialFiles); err != nil {
+			if in.GitAuth, err = readFiles(f.authDir, bootstrap.GitAuthKeys()); err != nil {
 				return err
 			}
 			in.Verify = map[string][]byte{}
-			for key, path := range map[string]string{"keyring.asc": f.keyring, "allowed_signers": f.allowed} {
+			for key, path := range map[string]string{bootstrap.KeyKeyring: f.keyring, bootstrap.KeyAllowedSigners: f.allowed} {
 				if path == "" {
 					continue
 				}

@@ -269,21 +269,30 @@ func printCycle(w io.Writer, format string, rep *gitops.CycleReport) error {
 		fmt.Fprintf(w, "error: %v\n", rep.Err)
 	}
 	for _, d := range rep.Drift {
-		state := "reported"
-		if d.Corrected {
-			state = "corrected"
-		}
-		fmt.Fprintf(w, "drift in %s (%s):\n", d.Release, state)
+		fmt.Fprintf(w, "drift in %s (%s):\n", d.Release, driftState(d))
 		for _, o := range d.Objects {
 			fmt.Fprintf(w, "  %s\n", o)
 		}
 	}
-	if len(rep.Releases) == 0 {
+	return printReleaseResults(w, rep.Releases)
+}
+
+func driftState(d gitops.DriftedRelease) string {
+	if d.Corrected {
+		return "corrected"
+	}
+	return "reported"
+}
+
+// printReleaseResults prints a cycle's per-release table (nothing when
+// there are no releases).
+func printReleaseResults(w io.Writer, rs []gitops.ReleaseResult) error {
+	if len(rs) == 0 {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tACTION\tRESULT\tDETAIL")
-	for _, r := range rep.Releases {
+	for _, r := range rs {
 		detail := r.Reason
 		if r.Error != "" {
 			detail = r.Error

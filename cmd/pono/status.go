@@ -215,24 +215,11 @@ func printReconcilerStatus(w io.Writer, format string, st *gitops.Status) error 
 		fmt.Fprintf(w, "error:        %s\n", a.Error)
 	}
 	for _, d := range a.Drift {
-		state := "reported"
-		if d.Corrected {
-			state = "corrected"
-		}
-		fmt.Fprintf(w, "drift:        %s (%s): %s\n", d.Release, state, strings.Join(d.Objects, "; "))
+		fmt.Fprintf(w, "drift:        %s (%s): %s\n", d.Release, driftState(d), strings.Join(d.Objects, "; "))
 	}
 	if len(a.Releases) == 0 {
 		return nil
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RELEASE\tNAMESPACE\tACTION\tRESULT\tDETAIL")
-	for _, r := range a.Releases {
-		detail := r.Reason
-		if r.Error != "" {
-			detail = r.Error
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Action, r.Outcome, detail)
-	}
-	return tw.Flush()
+	return printReleaseResults(w, a.Releases)
 }

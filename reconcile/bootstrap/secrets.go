@@ -16,18 +16,20 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/pono-gitops/pono/internal/gitrepo"
 )
 
 // Keys of the Secrets bootstrap writes. The git keys are those pono
-// reconcile reads from --auth-dir (internal/gitrepo).
+// reconcile reads from --auth-dir, defined once in internal/gitrepo.
 const (
-	KeyUsername       = "username"
-	KeyPassword       = "password"
-	KeyToken          = "token"
-	KeyBearerToken    = "bearerToken"
-	KeyIdentity       = "identity"
-	KeyIdentityPass   = "identity.passphrase"
-	KeyKnownHosts     = "known_hosts"
+	KeyUsername       = gitrepo.KeyUsername
+	KeyPassword       = gitrepo.KeyPassword
+	KeyToken          = gitrepo.KeyToken
+	KeyBearerToken    = gitrepo.KeyBearerToken
+	KeyIdentity       = gitrepo.KeyIdentity
+	KeyIdentityPass   = gitrepo.KeyIdentityPass
+	KeyKnownHosts     = gitrepo.KeyKnownHosts
 	KeyKeyring        = "keyring.asc"
 	KeyAllowedSigners = "allowed_signers"
 	KeyWebhookSecret  = "secret"
@@ -37,6 +39,10 @@ var (
 	gitAuthKeys = []string{KeyUsername, KeyPassword, KeyToken, KeyBearerToken, KeyIdentity, KeyIdentityPass, KeyKnownHosts}
 	verifyKeys  = []string{KeyKeyring, KeyAllowedSigners}
 )
+
+// GitAuthKeys are the keys the git credentials Secret may hold (and the
+// files `pono bootstrap --auth-dir` reads).
+func GitAuthKeys() []string { return slices.Clone(gitAuthKeys) }
 
 // Labels on the Secrets bootstrap writes.
 const (

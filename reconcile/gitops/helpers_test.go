@@ -143,8 +143,8 @@ func cycle(t *testing.T, ctx context.Context, r *gitops.Reconciler, want gitops.
 	return rep
 }
 
-// writesBy returns the writes the API server logged since the previous
-// call that were not made by the test itself.
+// writes returns every write the API server has logged for the admin
+// user so far; tests compare counts before and after a cycle.
 func writes(t *testing.T, c *cluster.Cluster) []cluster.AuditEvent {
 	t.Helper()
 	ev, err := c.Writes(t.Context())

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 
@@ -95,7 +96,7 @@ func (r *Reconciler) Run(ctx context.Context, ro RunOptions) error {
 // no other leader starts while this one still operates.
 func (r *Reconciler) elect(ctx context.Context, ro RunOptions) error {
 	lock := &resourcelock.LeaseLock{
-		LeaseMeta:  metaFor(LeaderLease, r.opts.Namespace),
+		LeaseMeta:  metav1.ObjectMeta{Name: LeaderLease, Namespace: r.opts.Namespace},
 		Client:     r.cs.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{Identity: r.opts.Identity},
 	}

@@ -12,7 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -345,7 +346,7 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 		return Failed, fmt.Errorf("drift check: %w", err)
 	}
 	reasons := map[string]string{}
-	for _, key := range sortedKeys(drifted) {
+	for _, key := range slices.Sorted(maps.Keys(drifted)) {
 		var ids []string
 		for _, o := range drifted[key] {
 			ids = append(ids, o.ID+": "+o.Field)
@@ -444,13 +445,4 @@ func short(h string) string {
 		return h[:12]
 	}
 	return h
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

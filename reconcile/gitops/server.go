@@ -9,13 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-func metaFor(name, namespace string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: name, Namespace: namespace}
-}
 
 // handler serves the probes, metrics and the on-demand triggers.
 func (r *Reconciler) handler(webhookSecret []byte) http.Handler {
