@@ -6,15 +6,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
-// kaapanaDir holds real files from the Kaapana repository; CI checks out
-// shared/ next to the repository.
-const kaapanaDir = "../../../shared/kaapana"
-
+// readFixture reads a real file from the Kaapana repository in
+// ../shared/kaapana; nil when Kaapana ships no such file.
 func readFixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(kaapanaDir, name))
+	b, err := os.ReadFile(filepath.Join(testenv.SharedDir(t, "kaapana"), name))
 	if os.IsNotExist(err) {
 		return nil
 	}
@@ -27,9 +27,7 @@ func readFixture(t *testing.T, name string) []byte {
 // TestConformance reads every Chart.yaml/values.yaml pair Kaapana ships in
 // shared/kaapana and checks kind, flags and declared parameters.
 func TestConformance(t *testing.T) {
-	if _, err := os.Stat(kaapanaDir); err != nil {
-		t.Fatalf("Kaapana reference files missing at %s (shared/ must sit next to the repository): %v", kaapanaDir, err)
-	}
+	kaapanaDir := testenv.SharedDir(t, "kaapana")
 	type want struct {
 		kind                          string
 		experimental, multi, internal bool

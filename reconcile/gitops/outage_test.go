@@ -13,6 +13,8 @@ import (
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/gitops"
 	"github.com/pono-gitops/pono/test/cluster"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // converge runs cycles until one ends applied or unchanged, and returns the
@@ -51,6 +53,7 @@ func releaseStatus(t *testing.T, ctx context.Context, f *fixture) string {
 // upgrades a release, starts it again, and checks that the next cycles
 // converge and leave no release pending.
 func TestAPIServerOutageDuringCycle(t *testing.T) {
+	testenv.NeedsServer(t, "a local Kubernetes control plane of its own")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	c, err := cluster.Start(ctx, cluster.Options{})

@@ -19,6 +19,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/pono-gitops/pono/test/cluster"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 func TestMain(m *testing.M) { cluster.Main(m) }
@@ -118,6 +120,7 @@ func TestJobCompletes(t *testing.T) {
 // ports really are picked per cluster), finds it again through its pid
 // files as `clusterctl down` does, and stops it that way.
 func TestStopLeavesNothing(t *testing.T) {
+	testenv.NeedsServer(t, "a second local Kubernetes control plane")
 	dir := t.TempDir()
 	c, err := cluster.Start(t.Context(), cluster.Options{Dir: dir})
 	if err != nil {
@@ -250,6 +253,7 @@ func TestWritesSeesOnlyTheTestsOwnWrites(t *testing.T) {
 }
 
 func TestAPIServerRestart(t *testing.T) {
+	testenv.NeedsServer(t, "a local Kubernetes control plane of its own")
 	ctx := t.Context()
 	c, err := cluster.Start(ctx, cluster.Options{})
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"k8s.io/klog/v2"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // shared is the one cluster of a test binary, started by the first Shared
@@ -63,6 +65,7 @@ func runMain(m *testing.M) int {
 // cluster that cannot start fails the test; it never skips it.
 func Shared(t testing.TB) *Cluster {
 	t.Helper()
+	testenv.NeedsServer(t, "a local Kubernetes control plane")
 	if !shared.mainCalled {
 		t.Fatal("cluster.Shared needs TestMain to call cluster.Main(m), which stops the cluster after the tests")
 	}

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/internal/dockerengine"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // Engine is a running private dockerd.
@@ -146,6 +148,7 @@ var shared struct {
 // Main from TestMain so it is stopped when the package's tests end.
 func Shared(t testing.TB) *Engine {
 	t.Helper()
+	testenv.NeedsServer(t, "a private Docker engine")
 	shared.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // HTTPServer serves every bare repository under a root directory over
@@ -24,6 +26,7 @@ type HTTPServer struct {
 // host answers.
 func StartHTTP(t testing.TB, root, user, pass string) *HTTPServer {
 	t.Helper()
+	testenv.NeedsServer(t, "a git smart-HTTP server")
 	gitBin := lookPath(t, "git", "git")
 	execPath := run(t, root, gitEnv(t.TempDir()), gitBin, "--exec-path")
 	backend := &cgi.Handler{

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // SSHD is where Debian's openssh-server installs the daemon. sshd must be
@@ -45,6 +47,7 @@ type SSHServer struct {
 // test ends, and waits until it greets connections.
 func StartSSH(t testing.TB, root string) *SSHServer {
 	t.Helper()
+	testenv.NeedsServer(t, "an sshd serving git")
 	if _, err := os.Stat(SSHD); err != nil {
 		t.Fatalf("%s not found: install Debian's openssh-server package (test/scripts/install-deps.sh does)", SSHD)
 	}

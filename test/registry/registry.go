@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // Binary is the registry server Debian's docker-registry package installs.
@@ -32,6 +34,7 @@ func (r *Registry) Stop() { r.stop() }
 // it, when the server is not installed.
 func Start(t testing.TB) *Registry {
 	t.Helper()
+	testenv.NeedsServer(t, "an OCI registry")
 	bin, err := exec.LookPath(Binary)
 	if err != nil {
 		t.Fatalf("%s not found: install Debian's docker-registry package (make deps does)", Binary)
