@@ -1,0 +1,122 @@
+// Package arch checks the direction of pono's dependencies with `go list`,
+// so the folder tree keeps reading as the architecture: pure packages
+// (the compiler, the planner) never reach the cluster side, and each heavy
+// third-party library is imported by the one package that owns it.
+package arch
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/pono-gitops/pono/"
+
+type pkg struct {
+	imports []string // direct, non-test imports
+	deps    []string // transitive, non-test
+}
+
+func listPackages(t *testing.T) map[string]pkg {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \",\"}}|{{join .Deps \",\"}}", "./...")
+	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string]pkg{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.SplitN(line, "|", 3)
+		if len(f) != 3 {
+			t.Fatalf("go list: unexpected line %q", line)
+		}
+		pkgs[strings.TrimPrefix(f[0], module)] = pkg{imports: split(f[1]), deps: split(f[2])}
+	}
+	return pkgs
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// owners names, for each heavy library, the only packages that may import
+// it directly.
+var owners = map[string][]string{
+	"helm.sh/helm/v3":             {"internal/helmsdk"},
+	"github.com/go-git/go-git/v5": {"internal/gitrepo"},
+	"github.com/robfig/cron/v3":   {"internal/schedule"},
+	"github.com/moby/moby":        {"internal/dockerengine"},
+	// CUE is the compiler's own language: the schema loader, the Task API
+	// validator and the diagnostics that render CUE positions.
+	"cuelang.org/go": {"compiler/diag", "compiler/internal/spec", "compiler/taskapi"},
+}
+
+func TestHeavyLibrariesHaveOneOwner(t *testing.T) {
+	for path, p := range listPackages(t) {
+		for _, imp := range p.imports {
+			for lib, allowed := range owners {
+				if imp != lib && !strings.HasPrefix(imp, lib+"/") {
+					continue
+				}
+				if !slices.Contains(allowed, path) && !strings.HasPrefix(path, "test/") {
+					t.Errorf("%s imports %s; only %s may", path, imp, strings.Join(allowed, ", "))
+				}
+			}
+		}
+	}
+}
+
+// clusterSide are pono's packages that talk to a cluster or run
+// containers; pure packages may not depend on them, even transitively.
+var clusterSide = []string{"reconcile", "reconcile/gitops", "reconcile/bootstrap", "reconcile/taskrun", "internal/dockerengine", "internal/gitrepo", "internal/schedule"}
+
+// pure are the packages that must work without a cluster: they turn files
+// into releases, plans and diagnostics.
+var pure = []string{"compiler", "compiler/diag", "compiler/kaapana", "compiler/taskapi", "compiler/internal/spec", "compiler/internal/manifest", "compiler/internal/policy", "compiler/internal/source", "reconcile/plan", "internal/safefs"}
+
+func TestPurePackagesStayPure(t *testing.T) {
+	pkgs := listPackages(t)
+	for _, name := range pure {
+		p, ok := pkgs[name]
+		if !ok {
+			t.Errorf("pure package %s no longer exists: update this test", name)
+			continue
+		}
+		var bad []string
+		for _, d := range p.deps {
+			rel := strings.TrimPrefix(d, module)
+			if rel != d && slices.Contains(clusterSide, rel) {
+				bad = append(bad, rel)
+			}
+		}
+		for _, imp := range p.imports {
+			if strings.HasPrefix(imp, "k8s.io/client-go") {
+				bad = append(bad, imp)
+			}
+		}
+		sort.Strings(bad)
+		if len(bad) > 0 {
+			t.Errorf("pure package %s depends on the cluster side: %s", name, strings.Join(bad, ", "))
+		}
+	}
+}
+
+func TestTaskAPIIsFreeOfClientGo(t *testing.T) {
+	// The Task API validator is what `pono task validate` runs on a
+	// developer's laptop; it must not link a Kubernetes client at all.
+	p := listPackages(t)["compiler/taskapi"]
+	for _, d := range p.deps {
+		if strings.HasPrefix(d, "k8s.io/client-go") || strings.HasPrefix(d, "helm.sh/") {
+			t.Fatalf("compiler/taskapi links %s", d)
+		}
+	}
+}
