@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -81,7 +82,9 @@ func (b *build) run() *Result {
 		rc.source = k.source
 		path := spec.P("extensions", name)
 		if rc.err != nil {
-			b.errAt(append(path, "version"), "extension "+name, "%v", rc.err)
+			if !errors.Is(rc.err, source.ErrReported) {
+				b.errAt(append(path, "version"), "extension "+name, "%v", rc.err)
+			}
 			continue
 		}
 		ext := b.p.Extensions[name]
@@ -108,6 +111,11 @@ func (b *build) checkSources() {
 		}
 		if n != 1 {
 			b.errAt(spec.P("sources", name), "source "+name, "set exactly one of path, repo or oci")
+		}
+		if s.Path != "" {
+			if err := b.resolver.CheckPath(s); err != nil {
+				b.errAt(spec.P("sources", name, "path"), "source "+name, "%v", err)
+			}
 		}
 		if s.BuildVersion != "" && s.Path == "" {
 			b.errAt(spec.P("sources", name, "buildVersion"), "source "+name, "buildVersion applies only to path sources")

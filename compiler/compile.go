@@ -31,6 +31,10 @@ type Config struct {
 	// digest was rendered before is not rendered again (pono diff compiles
 	// two revisions and renders only what changed).
 	RenderCache *RenderCache
+	// AllowExternalSources accepts path sources outside the platform
+	// directory (SourceRoot), for local use. The reconciler never sets it:
+	// a commit must not read charts from the reconciler's file system.
+	AllowExternalSources bool
 }
 
 // RenderCache remembers rendered releases by release digest. It is safe
@@ -91,8 +95,15 @@ type Compile struct {
 	Env string
 	// Offline forbids network access; remote charts come from lock + cache.
 	Offline bool
-	// Locked fails when the lock file would change.
+	// Locked fails when the lock file would change or has problems.
 	Locked bool
+	// UpdateLock re-resolves every chart ignoring the lock: newest allowed
+	// versions, and charts whose content changed under a locked version
+	// accepted (without it that is an error).
+	UpdateLock bool
+	// SourceRoot is the directory path sources may not leave: the
+	// repository in git modes. Empty means the platform directory.
+	SourceRoot string
 	// SchemaOnly checks the platform files (schema, sources, needs) without
 	// resolving or rendering charts: for platforms whose charts are not at
 	// hand, such as a description reviewed before its charts are published.
@@ -115,25 +126,26 @@ func NewCompile(cfg *Config) *Compile {
 // Run compiles the platform in dir. Invalid input returns a *diag.Err
 // holding every problem found.
 func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
-	loaded, err := spec.Load(dir, c.Env)
+	loaded, err := spec.LoadContext(ctx, dir, c.Env)
 	if err != nil {
 		return nil, err
 	}
-	lockPath := filepath.Join(dir, source.LockFileName)
-	oldLock, err := source.ReadLock(lockPath)
+	oldLock, lockProblems, err := c.readLock(dir)
 	if err != nil {
-		return nil, &diag.Err{List: diag.List{{Subject: lockPath, Message: err.Error()}}}
+		return nil, err
 	}
 	b := &build{
-		ctx:      ctx,
-		dir:      dir,
-		p:        &loaded.Platform,
-		pos:      loaded.Positions,
-		workers:  c.workers(),
-		logger:   c.cfg.Logger,
-		cache:    c.cfg.RenderCache,
-		resolver: source.New(source.Options{PlatformDir: dir, CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
-		charts:   map[string]*helmsdk.Chart{},
+		ctx:     ctx,
+		dir:     dir,
+		p:       &loaded.Platform,
+		pos:     loaded.Positions,
+		workers: c.workers(),
+		logger:  c.cfg.Logger,
+		cache:   c.cfg.RenderCache,
+		resolver: source.New(source.Options{PlatformDir: dir, Root: c.SourceRoot, AllowExternal: c.cfg.AllowExternalSources, UpdateLock: c.UpdateLock,
+			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
+		charts: map[string]*helmsdk.Chart{},
+		diags:  lockProblems,
 	}
 	if c.SchemaOnly {
 		b.checkStatic()
@@ -146,18 +158,20 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	b.diags = append(b.diags, b.resolver.Problems()...)
 	if b.diags.HasErrors() {
 		return nil, b.diags.AsError()
 	}
-	// Entries this run did not ask for stay: another environment may use
-	// them, and a lock must not flip between environments.
-	newLock := source.NewLock(append(b.lockEntries, oldLock.Charts...))
-	res.lock = newLock
-	res.LockChanges = oldLock.Diff(newLock)
+	// Entries this run did not ask for stay while another environment asks
+	// for them: a lock must not flip between environments.
+	res.lock, res.LockChanges = c.settleLock(b, dir, oldLock, len(lockProblems) > 0)
+	if b.diags.HasErrors() {
+		return nil, b.diags.AsError()
+	}
 	if c.Locked && len(res.LockChanges) > 0 {
 		l := diag.List{}
 		for _, ch := range res.LockChanges {
-			l = append(l, diag.Diagnostic{Subject: lockPath, Message: "--locked, but the lock would change: " + ch})
+			l = append(l, diag.Diagnostic{Pos: filepath.Join(dir, source.LockFileName), Message: "--locked, but the lock would change: " + ch})
 		}
 		return nil, l.AsError()
 	}

@@ -4,15 +4,21 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/ignore"
+
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // kaapanaUnset is the version Kaapana's chart sources carry until its build
@@ -24,26 +30,57 @@ type LoadOptions struct {
 	// BuildVersion replaces the version "0.0.0" of the chart and of its
 	// file:// dependencies, as Kaapana's build does.
 	BuildVersion string
+	// Root is the directory no read may leave: the platform directory, or
+	// the exported tree in git modes. A chart file or file:// dependency
+	// that is a link out of it is an error naming the link. Empty means the
+	// chart directory itself.
+	Root string
 }
 
 // LoadDir loads the chart in dir and resolves its file:// dependencies the
 // way `helm dependency build` would, without writing anything into dir.
+// Every file is read through safefs, confined to opts.Root: Helm's own
+// loader follows symbolic links wherever they point, so a chart file
+// linked to /etc/passwd would end up in rendered manifests.
 func LoadDir(dir string, opts LoadOptions) (*Chart, error) {
-	return loadDir(dir, opts, map[string]bool{})
-}
-
-func loadDir(dir string, opts LoadOptions, visiting map[string]bool) (*Chart, error) {
-	abs, err := filepath.Abs(dir)
+	root := opts.Root
+	if root == "" {
+		root = dir
+	}
+	d, err := safefs.Open(root, root)
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", dir, err)
+	}
+	defer d.Close()
+	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
 	}
-	if visiting[abs] {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(absRoot, absDir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("load chart %s: it is outside %s", dir, root)
+	}
+	return loadDir(d, dir, rel, opts, map[string]bool{})
+}
+
+// loadDir loads the chart at rel inside d; dir names it in messages.
+func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[string]bool) (*Chart, error) {
+	rel = filepath.Clean(rel)
+	if visiting[rel] {
 		return nil, fmt.Errorf("chart %s: file:// dependency cycle", dir)
 	}
-	visiting[abs] = true
-	defer delete(visiting, abs)
+	visiting[rel] = true
+	defer delete(visiting, rel)
 
-	c, err := loader.LoadDir(abs)
+	files, err := readChartFiles(d, rel)
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", dir, err)
+	}
+	c, err := loader.LoadFiles(files)
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}
@@ -51,30 +88,84 @@ func loadDir(dir string, opts LoadOptions, visiting map[string]bool) (*Chart, er
 		c.Metadata.Version = opts.BuildVersion
 	}
 	var depDigests []string
-	for _, d := range c.Metadata.Dependencies {
-		if vendored(c, d.Name) {
+	for _, dep := range c.Metadata.Dependencies {
+		if vendored(c, dep.Name) {
 			continue
 		}
-		if !strings.HasPrefix(d.Repository, "file://") {
-			return nil, fmt.Errorf("chart %s: dependency %q from %s is not vendored under charts/ (run helm dependency build, or point it at a local chart with file://)", dir, d.Name, d.Repository)
+		if !strings.HasPrefix(dep.Repository, "file://") {
+			return nil, fmt.Errorf("chart %s: dependency %q from %s is not vendored under charts/ (run helm dependency build, or point it at a local chart with file://)", dir, dep.Name, dep.Repository)
 		}
-		depDir := filepath.Join(abs, strings.TrimPrefix(d.Repository, "file://"))
-		dep, err := loadDir(depDir, opts, visiting)
+		target := filepath.FromSlash(strings.TrimPrefix(dep.Repository, "file://"))
+		depRel := filepath.Join(rel, target)
+		if filepath.IsAbs(target) {
+			r, err := filepath.Rel(d.Path(), target)
+			if err != nil {
+				return nil, fmt.Errorf("chart %s: dependency %q: %s is outside %s", dir, dep.Name, dep.Repository, d.Display(""))
+			}
+			depRel = r
+		}
+		if depRel == ".." || strings.HasPrefix(depRel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("chart %s: dependency %q: %s is outside %s", dir, dep.Name, dep.Repository, d.Display(""))
+		}
+		sub, err := loadDir(d, filepath.Join(dir, target), depRel, opts, visiting)
 		if err != nil {
-			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, d.Name, err)
+			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, dep.Name, err)
 		}
-		if dep.Name() != d.Name {
-			return nil, fmt.Errorf("chart %s: dependency %q: %s holds chart %q", dir, d.Name, d.Repository, dep.Name())
+		if sub.Name() != dep.Name {
+			return nil, fmt.Errorf("chart %s: dependency %q: %s holds chart %q", dir, dep.Name, dep.Repository, sub.Name())
 		}
-		if err := versionMatches(d.Version, dep.Version(), opts.BuildVersion); err != nil {
-			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, d.Name, err)
+		if err := versionMatches(dep.Version, sub.Version(), opts.BuildVersion); err != nil {
+			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, dep.Name, err)
 		}
-		d.Version = dep.Version()
-		c.AddDependency(dep.c)
-		depDigests = append(depDigests, d.Name+"="+dep.Digest)
+		dep.Version = sub.Version()
+		c.AddDependency(sub.c)
+		depDigests = append(depDigests, dep.Name+"="+sub.Digest)
 	}
 	return &Chart{c: c, Digest: dirDigest(c, depDigests), Location: dir}, nil
 }
+
+// readChartFiles reads the chart directory rel inside d as Helm's
+// loader.LoadDir would (its .helmignore and Helm's default rules applied,
+// byte order marks stripped), but through d, so links stay inside.
+func readChartFiles(d *safefs.Dir, rel string) ([]*loader.BufferedFile, error) {
+	rules := ignore.Empty()
+	if b, err := d.ReadFile(filepath.Join(rel, ignore.HelmIgnore)); err == nil {
+		if rules, err = ignore.Parse(bytes.NewReader(b)); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Display(filepath.Join(rel, ignore.HelmIgnore)), err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	rules.AddDefaults()
+	var files []*loader.BufferedFile
+	skip := func(name string, isDir bool) bool { return rules.Ignore(name, entryInfo{name: name, dir: isDir}) }
+	err := d.Walk(rel, skip, func(name string, data []byte) error {
+		files = append(files, &loader.BufferedFile{Name: name, Data: bytes.TrimPrefix(data, utf8BOM)})
+		return nil
+	})
+	return files, err
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// entryInfo is the fs.FileInfo .helmignore rules look at: only IsDir
+// matters to them.
+type entryInfo struct {
+	name string
+	dir  bool
+}
+
+func (e entryInfo) Name() string { return path.Base(e.name) }
+func (e entryInfo) Size() int64  { return 0 }
+func (e entryInfo) Mode() fs.FileMode {
+	if e.dir {
+		return fs.ModeDir
+	}
+	return 0
+}
+func (e entryInfo) ModTime() time.Time { return time.Time{} }
+func (e entryInfo) IsDir() bool        { return e.dir }
+func (e entryInfo) Sys() any           { return nil }
 
 func vendored(c *chart.Chart, name string) bool {
 	for _, d := range c.Dependencies() {
@@ -122,15 +213,6 @@ func dirDigest(c *chart.Chart, deps []string) string {
 		fmt.Fprintf(h, "dep\x00%s\n", d)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// LoadArchive loads a packaged chart (.tgz) from disk.
-func LoadArchive(path string) (*Chart, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read chart archive: %w", err)
-	}
-	return LoadArchiveBytes(b, path)
 }
 
 // LoadArchiveBytes loads a packaged chart held in memory; location is only

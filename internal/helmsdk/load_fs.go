@@ -54,7 +54,7 @@ func LoadFS(fsys fs.FS) (*Chart, error) {
 			return err
 		}
 		// Helm strips a UTF-8 byte order mark when loading directories.
-		data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+		data = bytes.TrimPrefix(data, utf8BOM)
 		files = append(files, &loader.BufferedFile{Name: name, Data: data})
 		return nil
 	})

@@ -1,15 +1,27 @@
 package source
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 
+	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pono-gitops/pono/compiler/diag"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // LockFileName is the lock file kept next to the platform files.
 const LockFileName = "pono.lock"
+
+// LockVersion is the lock format this pono reads and writes.
+const LockVersion = 1
 
 // Lock pins every chart a platform uses to a version and content digest.
 type Lock struct {
@@ -29,20 +41,173 @@ type LockEntry struct {
 
 func (e LockEntry) key() string { return e.Source + "\x00" + e.Chart + "\x00" + e.Constraint }
 
-// ReadLock reads a lock file; a missing file is an empty lock.
-func ReadLock(path string) (*Lock, error) {
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return &Lock{Version: 1}, nil
+// Key identifies the request an entry answers: source, chart, constraint.
+func (e LockEntry) Key() string { return e.key() }
+
+// ReadLock reads the lock at path; a missing file is an empty lock. The
+// problems say what is wrong with the file (see ParseLock); err is a file
+// that cannot be read at all (a FIFO, a link out of dir, no permission).
+func ReadLock(dir string) (l *Lock, problems diag.List, err error) {
+	path := filepath.Join(dir, LockFileName)
+	d, err := safefs.Open(dir, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read lock: %w", err)
+	}
+	defer d.Close()
+	b, err := d.ReadFile(LockFileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Lock{Version: LockVersion, Charts: []LockEntry{}}, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read lock: %w", err)
+		return nil, nil, err
 	}
-	var l Lock
-	if err := yaml.UnmarshalStrict(b, &l); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	l, problems = ParseLock(b, path)
+	return l, problems, nil
+}
+
+// ParseLock parses lock file content; display names the file in problems.
+// It never fails: what cannot be used (the file does not parse, is
+// truncated, has an unknown version, an entry lacks a field or repeats
+// another) is a problem positioned in the file, and the lock holds the
+// entries that are usable (none when the file is unreadable as a whole).
+// Problems are errors; the compiler makes them warnings unless --locked.
+func ParseLock(b []byte, display string) (*Lock, diag.List) {
+	l := &Lock{Version: LockVersion, Charts: []LockEntry{}}
+	var probs diag.List
+	bad := func(pos, format string, args ...any) {
+		probs = append(probs, diag.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
 	}
-	return &l, nil
+	var probe any
+	if err := yaml.Unmarshal(b, &probe); err != nil {
+		pos, msg := yamlErrorAt(display, err)
+		bad(pos, "pono.lock is not valid YAML (%s): the file is damaged; delete it or run pono lock update", msg)
+		return l, probs
+	}
+	var root yaml3.Node
+	if err := yaml3.Unmarshal(b, &root); err != nil || len(root.Content) == 0 {
+		bad(display, "pono.lock is empty (a truncated file?): run pono lock update to write it again")
+		return l, probs
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml3.MappingNode {
+		bad(nodePos(display, doc), "pono.lock must be a mapping with version and charts, not %s", describeNode(doc))
+		return l, probs
+	}
+	for _, d := range duplicateKeys(display, doc) {
+		bad(d.Pos, "pono.lock: %s", d.Message)
+	}
+	var charts *yaml3.Node
+	version := 0
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		switch k.Value {
+		case "version":
+			n, err := strconv.Atoi(v.Value)
+			if v.Kind != yaml3.ScalarNode || err != nil {
+				bad(nodePos(display, v), "pono.lock: version must be a whole number, not %q", v.Value)
+				return l, probs
+			}
+			version = n
+		case "charts":
+			charts = v
+		default:
+			bad(nodePos(display, k), "pono.lock: unknown field %q (a lock has version and charts)", k.Value)
+		}
+	}
+	switch {
+	case version == 0:
+		bad(display, "pono.lock has no version (a truncated file?): run pono lock update to write it again")
+		return l, probs
+	case version != LockVersion:
+		bad(keyPos(display, doc, "version"), "pono.lock has version %d; this pono reads version %d (written by a newer pono?)", version, LockVersion)
+		return l, probs
+	}
+	if charts == nil || (charts.Kind == yaml3.ScalarNode && charts.Tag == "!!null") {
+		return l, probs
+	}
+	if charts.Kind != yaml3.SequenceNode {
+		bad(nodePos(display, charts), "pono.lock: charts must be a list of entries, not %s", describeNode(charts))
+		return l, probs
+	}
+	seen := map[string]int{}
+	for i, n := range charts.Content {
+		e, ok := parseEntry(n, display, i+1, bad)
+		if !ok {
+			continue
+		}
+		if prev, dup := seen[e.key()]; dup {
+			bad(nodePos(display, n), "pono.lock: entry %d repeats entry %d (%s/%s %q)", i+1, prev, e.Source, e.Chart, e.Constraint)
+			continue
+		}
+		seen[e.key()] = i + 1
+		l.Charts = append(l.Charts, e)
+	}
+	return l, probs
+}
+
+var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// parseEntry reads entry number i of charts; an entry that lacks a field
+// or is malformed is reported and left out.
+func parseEntry(n *yaml3.Node, display string, i int, bad func(pos, format string, args ...any)) (LockEntry, bool) {
+	if n.Kind != yaml3.MappingNode {
+		bad(nodePos(display, n), "pono.lock: entry %d must be a mapping (source, chart, constraint, version, location, digest), not %s", i, describeNode(n))
+		return LockEntry{}, false
+	}
+	var e LockEntry
+	fields := map[string]*string{"source": &e.Source, "chart": &e.Chart, "constraint": &e.Constraint, "version": &e.Version, "location": &e.Location, "digest": &e.Digest}
+	ok := true
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		k, v := n.Content[j], n.Content[j+1]
+		f, known := fields[k.Value]
+		if !known {
+			bad(nodePos(display, k), "pono.lock: entry %d has an unknown field %q", i, k.Value)
+			ok = false
+			continue
+		}
+		if v.Kind != yaml3.ScalarNode {
+			bad(nodePos(display, v), "pono.lock: entry %d: %s must be a string, not %s", i, k.Value, describeNode(v))
+			ok = false
+			continue
+		}
+		*f = v.Value
+	}
+	var missing []string
+	for _, name := range []string{"source", "chart", "constraint", "version", "location", "digest"} {
+		if *fields[name] == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		bad(nodePos(display, n), "pono.lock: entry %d lacks %s (a truncated or hand-edited file?)", i, joinAnd(missing))
+		return LockEntry{}, false
+	}
+	if !digestRE.MatchString(e.Digest) {
+		bad(keyPos(display, n, "digest"), "pono.lock: entry %d (%s/%s): digest %q is not sha256: and 64 hex digits", i, e.Source, e.Chart, e.Digest)
+		return LockEntry{}, false
+	}
+	return e, ok
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 1:
+		return s[0]
+	case 2:
+		return s[0] + " and " + s[1]
+	}
+	out := ""
+	for i, x := range s {
+		switch {
+		case i == len(s)-1:
+			out += ", and " + x
+		case i > 0:
+			out += ", " + x
+		default:
+			out = x
+		}
+	}
+	return out
 }
 
 // Find returns the entry for (source, chart, constraint).
@@ -56,7 +221,8 @@ func (l *Lock) Find(src, chart, constraint string) (LockEntry, bool) {
 	return LockEntry{}, false
 }
 
-// NewLock builds a canonical lock from entries: sorted, deduplicated.
+// NewLock builds a canonical lock from entries: sorted, deduplicated (the
+// first entry for a key wins).
 func NewLock(entries []LockEntry) *Lock {
 	seen := map[string]bool{}
 	var out []LockEntry
@@ -71,7 +237,7 @@ func NewLock(entries []LockEntry) *Lock {
 	if out == nil {
 		out = []LockEntry{}
 	}
-	return &Lock{Version: 1, Charts: out}
+	return &Lock{Version: LockVersion, Charts: out}
 }
 
 // Marshal renders the lock canonically.
@@ -81,6 +247,50 @@ func (l *Lock) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte("# pono.lock: chart versions and digests resolved by pono. Commit this file.\n"), b...), nil
+}
+
+// WriteLock writes l to dir/pono.lock atomically: a sibling temporary
+// file, synced, renamed over the old one. If anything fails the old lock
+// is left as it was.
+func WriteLock(dir string, l *Lock) error {
+	b, err := l.Marshal()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, LockFileName)
+	tmp, err := os.CreateTemp(dir, "."+LockFileName+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the temporary file's name from an *fs.PathError: the
+// user knows the lock's name, not ours.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Diff describes how other differs from l, one line per changed entry.
@@ -97,7 +307,7 @@ func (l *Lock) Diff(other *Lock) []string {
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("add %s/%s %q: %s %s", e.Source, e.Chart, e.Constraint, e.Version, e.Digest))
-		case o.Version != e.Version || o.Digest != e.Digest:
+		case o.Version != e.Version || o.Digest != e.Digest || o.Location != e.Location:
 			out = append(out, fmt.Sprintf("change %s/%s %q: %s %s -> %s %s", e.Source, e.Chart, e.Constraint, o.Version, o.Digest, e.Version, e.Digest))
 		}
 	}

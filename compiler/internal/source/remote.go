@@ -28,15 +28,8 @@ type repoIndex struct {
 }
 
 func (r *Resolver) resolveRepo(ctx context.Context, req Request, cons *semver.Constraints, locked LockEntry, hasLock bool) (*Resolved, error) {
-	if hasLock {
-		if ch, ok := r.fromCache(locked); ok {
-			if v, err := semver.NewVersion(locked.Version); err == nil && cons.Check(v) {
-				return &Resolved{Chart: ch, Entry: locked}, nil
-			}
-		}
-	}
-	if r.opts.Offline {
-		return nil, fmt.Errorf("offline: chart %q %q from %s is not in the lock and cache (compile once online)", req.Chart, req.Constraint, req.Source.Repo)
+	if res, done, err := r.fromLock(req, cons, locked, hasLock, req.Source.Repo); done {
+		return res, err
 	}
 	base := strings.TrimSuffix(req.Source.Repo, "/") + "/"
 	r.mu.Lock()
@@ -75,9 +68,14 @@ func (r *Resolver) resolveRepo(ctx context.Context, req Request, cons *semver.Co
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("chart %q not found in repository %s", req.Chart, req.Source.Repo)
 	}
-	c, err := pick(cands, cons, locked, hasLock)
+	c, err := pick(cands, cons, locked, hasLock && !r.opts.UpdateLock)
 	if err != nil {
 		return nil, fmt.Errorf("chart %q in %s: %w", req.Chart, req.Source.Repo, err)
+	}
+	if c.digest != "" {
+		if err := r.checkDigest(req, locked, hasLock, c.version, "sha256:"+strings.TrimPrefix(c.digest, "sha256:"), c.path); err != nil {
+			return nil, err
+		}
 	}
 	b, err := r.get(ctx, c.path, req.Source.InsecureSkipTLSVerify)
 	if err != nil {
@@ -87,20 +85,13 @@ func (r *Resolver) resolveRepo(ctx context.Context, req Request, cons *semver.Co
 	if c.digest != "" && "sha256:"+strings.TrimPrefix(c.digest, "sha256:") != digest {
 		return nil, fmt.Errorf("chart %q %s from %s: digest %s does not match the repository index (%s)", req.Chart, c.version, c.path, digest, c.digest)
 	}
-	return r.finishRemote(req, b, c.path, c.version)
+	return r.finishRemote(req, b, c.path, c.version, locked, hasLock)
 }
 
 func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked LockEntry, hasLock bool) (*Resolved, error) {
-	if hasLock {
-		if ch, ok := r.fromCache(locked); ok {
-			if v, err := semver.NewVersion(locked.Version); err == nil && cons.Check(v) {
-				return &Resolved{Chart: ch, Entry: locked}, nil
-			}
-		}
-	}
 	ref := strings.TrimSuffix(req.Source.OCI, "/") + "/" + req.Chart
-	if r.opts.Offline {
-		return nil, fmt.Errorf("offline: chart %q %q from %s is not in the lock and cache (compile once online)", req.Chart, req.Constraint, ref)
+	if res, done, err := r.fromLock(req, cons, locked, hasLock, ref); done {
+		return res, err
 	}
 	opts := helmsdk.OCIOptions{PlainHTTP: req.Source.PlainHTTP, InsecureSkipTLSVerify: req.Source.InsecureSkipTLSVerify}
 	tags, err := helmsdk.OCITags(ref, opts)
@@ -111,7 +102,7 @@ func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked Lock
 	for _, t := range tags {
 		cands = append(cands, candidate{version: t, path: ref, archive: true})
 	}
-	c, err := pick(cands, cons, locked, hasLock)
+	c, err := pick(cands, cons, locked, hasLock && !r.opts.UpdateLock)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", ref, err)
 	}
@@ -119,10 +110,33 @@ func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked Lock
 	if err != nil {
 		return nil, err
 	}
-	return r.finishRemote(req, b, ref+":"+c.version, c.version)
+	return r.finishRemote(req, b, ref+":"+c.version, c.version, locked, hasLock)
 }
 
-func (r *Resolver) finishRemote(req Request, b []byte, location, version string) (*Resolved, error) {
+// fromLock serves a remote chart from the lock and the digest cache when
+// the lock pins a version the constraint still allows; done reports that
+// the answer is final (offline, nothing else may be tried).
+func (r *Resolver) fromLock(req Request, cons *semver.Constraints, locked LockEntry, hasLock bool, where string) (res *Resolved, done bool, err error) {
+	if hasLock && !r.opts.UpdateLock {
+		v, verr := semver.NewVersion(locked.Version)
+		allowed := verr == nil && cons.Check(v)
+		if ch, ok := r.fromCache(locked); ok && allowed {
+			return &Resolved{Chart: ch, Entry: locked}, true, nil
+		}
+		if r.opts.Offline {
+			if !allowed {
+				return nil, true, fmt.Errorf("offline: pono.lock pins chart %q %s from %s, which %q does not allow (resolve once online)", req.Chart, locked.Version, where, req.Constraint)
+			}
+			return nil, true, fmt.Errorf("offline: pono.lock pins chart %q %s (%s), but the chart cache %s does not hold it (compile once online to fill the cache)", req.Chart, locked.Version, locked.Digest, r.opts.CacheDir)
+		}
+	}
+	if r.opts.Offline {
+		return nil, true, fmt.Errorf("offline: chart %q %q from %s is not in the lock and cache (compile once online)", req.Chart, req.Constraint, where)
+	}
+	return nil, false, nil
+}
+
+func (r *Resolver) finishRemote(req Request, b []byte, location, version string, locked LockEntry, hasLock bool) (*Resolved, error) {
 	ch, err := helmsdk.LoadArchiveBytes(b, location)
 	if err != nil {
 		return nil, err
@@ -132,6 +146,9 @@ func (r *Resolver) finishRemote(req Request, b []byte, location, version string)
 	}
 	if ch.Version() != version {
 		return nil, fmt.Errorf("%s: chart says version %s, source says %s", location, ch.Version(), version)
+	}
+	if err := r.checkDigest(req, locked, hasLock, version, ch.Digest, location); err != nil {
+		return nil, err
 	}
 	if err := r.storeCache(b); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 )
@@ -24,6 +26,15 @@ import (
 type Options struct {
 	// PlatformDir anchors relative source paths.
 	PlatformDir string
+	// Root is the directory path sources and their charts may not leave:
+	// the repository in git modes. Empty means PlatformDir.
+	Root string
+	// AllowExternal accepts path sources outside Root, each then confined
+	// to its own directory. For local use only: the reconciler never sets it.
+	AllowExternal bool
+	// UpdateLock re-resolves every chart as if there were no lock: newest
+	// allowed versions, and digests that differ from the lock accepted.
+	UpdateLock bool
 	// CacheDir holds charts by digest (charts/sha256/<hex>.tgz).
 	CacheDir string
 	// Offline forbids network access: remote charts must be in the lock and
@@ -39,9 +50,39 @@ type Options struct {
 type Resolver struct {
 	opts Options
 
-	mu      sync.Mutex
-	dirs    map[string]*onceValue[map[string][]candidate]
-	indexes map[string]*onceValue[*repoIndex]
+	mu       sync.Mutex
+	dirs     map[string]*onceValue[*pathIndex]
+	indexes  map[string]*onceValue[*repoIndex]
+	problems diag.List
+}
+
+// ErrReported marks an error already reported once for its whole source
+// (by CheckPath or in Problems): callers do not repeat it per extension.
+var ErrReported = errors.New("already reported for the source")
+
+type reportedErr struct{ error }
+
+func (e reportedErr) Unwrap() []error { return []error{e.error, ErrReported} }
+
+func reported(err error) error { return reportedErr{err} }
+
+// Problems are what resolving found wrong with sources as a whole rather
+// than with one request: an unreadable archive or Chart.yaml among a
+// source's charts, duplicate keys in a chart's files. Each is listed once,
+// however many extensions use the source, positioned at the file.
+func (r *Resolver) Problems() diag.List {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append(diag.List(nil), r.problems...).Sorted()
+}
+
+func (r *Resolver) addProblems(l diag.List) {
+	if len(l) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.problems = append(r.problems, l...)
 }
 
 type onceValue[T any] struct {
@@ -63,7 +104,7 @@ func New(opts Options) *Resolver {
 	if opts.Lock == nil {
 		opts.Lock = &Lock{Version: 1}
 	}
-	return &Resolver{opts: opts, dirs: map[string]*onceValue[map[string][]candidate]{}, indexes: map[string]*onceValue[*repoIndex]{}}
+	return &Resolver{opts: opts, dirs: map[string]*onceValue[*pathIndex]{}, indexes: map[string]*onceValue[*repoIndex]{}}
 }
 
 // Resolved is a chart ready to render, with its lock entry.
@@ -184,6 +225,18 @@ func (r *Resolver) storeCache(b []byte) error {
 		return fmt.Errorf("chart cache: %w", err)
 	}
 	return os.Rename(tmp.Name(), p)
+}
+
+// checkDigest refuses a chart whose version is the one the lock pins but
+// whose content is not: a chart republished under an unchanged version is
+// what a lock exists to catch. Only UpdateLock accepts it.
+func (r *Resolver) checkDigest(req Request, locked LockEntry, hasLock bool, version, digest, location string) error {
+	if !hasLock || r.opts.UpdateLock || locked.Digest == "" || locked.Version != version || locked.Digest == digest {
+		return nil
+	}
+	return fmt.Errorf("chart %s %s at %s is not the chart pono.lock pinned: its digest is %s, the lock says %s; "+
+		"it changed without a new version (if that is intended, run pono lock update, or pass --update-lock)",
+		req.Chart, version, location, digest, locked.Digest)
 }
 
 func checkName(ch *helmsdk.Chart, want, where string) error {
