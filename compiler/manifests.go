@@ -22,8 +22,10 @@ type Object struct {
 	Body map[string]any
 }
 
-// SplitManifest parses a canonical manifest file (Result.Manifests) into
-// its objects, in file order.
+// SplitManifest parses a manifest (a canonical one from Result.Manifests,
+// or one Helm stored for a release) into the objects Helm sends, in file
+// order: Lists are flattened as Helm flattens them (manifest.Parse), and
+// hooks are marked by their document's helm.sh/hook annotation.
 func SplitManifest(b []byte) ([]Object, error) {
 	objs, err := manifest.Parse(string(b), "", false, nil)
 	if err != nil {
@@ -31,17 +33,9 @@ func SplitManifest(b []byte) ([]Object, error) {
 	}
 	out := make([]Object, len(objs))
 	for i, o := range objs {
-		_, hook := hookAnnotation(o.Body)
-		out[i] = Object{ID: o.ID(), APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Source: o.Source, Hook: hook, Body: o.Body}
+		out[i] = Object{ID: o.ID(), APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Source: o.Source, Hook: o.Hook, Body: o.Body}
 	}
 	return out, nil
-}
-
-func hookAnnotation(body map[string]any) (string, bool) {
-	md, _ := body["metadata"].(map[string]any)
-	ann, _ := md["annotations"].(map[string]any)
-	h, ok := ann["helm.sh/hook"].(string)
-	return h, ok
 }
 
 // Group is the API group of the object ("" for the core group).

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/manifest"
 	"github.com/pono-gitops/pono/compiler/internal/policy"
@@ -10,13 +11,19 @@ import (
 )
 
 type rendered struct {
-	objs  []manifest.Object
-	diffs []manifest.FieldDiff
-	err   error
+	// objs are the objects to write: the first render, masked where the
+	// second differs.
+	objs []manifest.Object
+	// first and second are both renders unmasked: policy looks at every
+	// object either render produced, conflicts at the first.
+	first, second []manifest.Object
+	diffs         manifest.Differences
+	err           error
 }
 
 // render renders every release twice, reports fields that differ between
-// the two renders, applies the policy and fills res.
+// the two renders, applies the policy, rejects objects Helm would refuse
+// (nested Lists, duplicates, objects of two releases) and fills res.
 func (b *build) render(rels []*pending, res *Result) {
 	out := make([]rendered, len(rels))
 	b.parallel(len(rels), func(i int) {
@@ -33,9 +40,10 @@ func (b *build) render(rels []*pending, res *Result) {
 			b.errAt(rels[i].extPath, "release "+rels[i].rel.Name, "%v", r.err)
 			continue
 		}
-		all = append(all, r.objs...)
+		all = append(all, r.first...)
 	}
 	scopes := manifest.NewScopes(all)
+	owners := objectOwners{}
 	res.Manifests = map[string][]byte{}
 	res.charts = map[string]*helmsdk.Chart{}
 	for i, r := range out {
@@ -43,6 +51,7 @@ func (b *build) render(rels []*pending, res *Result) {
 			continue
 		}
 		p := rels[i]
+		subject := "release " + p.rel.Name
 		allowed := map[string]bool{}
 		for _, rule := range b.p.Policy.Allow[p.rel.Extension] {
 			allowed[rule] = true
@@ -50,19 +59,20 @@ func (b *build) render(rels []*pending, res *Result) {
 		for _, v := range policy.Check(policy.Input{
 			ReleaseNamespace: p.rel.Namespace,
 			AdminNamespace:   b.p.Namespaces.Admin,
-			Objects:          r.objs,
+			Objects:          append(append([]manifest.Object(nil), r.first...), r.second...),
 			Scopes:           scopes,
 			Allowed:          allowed,
 		}) {
-			b.errAt(p.extPath, "release "+p.rel.Name,
+			b.errAt(p.extPath, subject,
 				"%s violates rule %s: %s (allow it with policy.allow.%s: [%q])", v.Object, v.Rule, v.Detail, p.rel.Extension, v.Rule)
 		}
-		for _, d := range r.diffs {
-			b.warn("release "+p.rel.Name, "%s: field %s differs between two renders of the same input (randAlphaNum, now, uuid or similar): every upgrade changes it", d.Object, d.Field)
+		for _, msg := range owners.add(p.rel, r.first, scopes) {
+			b.errAt(p.extPath, subject, "%s", msg)
 		}
+		b.warnDifferences(subject, r.diffs)
 		canon, err := manifest.Canonical(r.objs)
 		if err != nil {
-			b.errAt(p.extPath, "release "+p.rel.Name, "%v", err)
+			b.errAt(p.extPath, subject, "%v", err)
 			continue
 		}
 		res.Manifests[p.rel.Name] = canon
@@ -70,6 +80,23 @@ func (b *build) render(rels []*pending, res *Result) {
 		res.Releases = append(res.Releases, p.rel)
 	}
 	sort.Slice(res.Releases, func(i, j int) bool { return res.Releases[i].Name < res.Releases[j].Name })
+}
+
+func (b *build) warnDifferences(subject string, d manifest.Differences) {
+	for _, f := range d.Fields {
+		b.warn(subject, "%s: field %s differs between two renders of the same input (randAlphaNum, now, uuid or similar): every upgrade changes it", f.Object, f.Field)
+	}
+	if len(d.OnlyFirst)+len(d.OnlySecond) == 0 {
+		return
+	}
+	var parts []string
+	if len(d.OnlyFirst) > 0 {
+		parts = append(parts, "only in the first: "+strings.Join(d.OnlyFirst, ", "))
+	}
+	if len(d.OnlySecond) > 0 {
+		parts = append(parts, "only in the second: "+strings.Join(d.OnlySecond, ", "))
+	}
+	b.warn(subject, "two renders of the same input produce different objects (%s): a randomised object count; they are left out of the compiled manifests, and every upgrade changes them", strings.Join(parts, "; "))
 }
 
 func (b *build) renderOne(p *pending) rendered {
@@ -99,13 +126,20 @@ func (b *build) renderOne(p *pending) rendered {
 	}
 	manifest.Sort(a)
 	manifest.Sort(objs2)
-	var diffs []manifest.FieldDiff
-	if first.Manifest != second.Manifest || !sameHooks(first, second) {
-		diffs = manifest.MaskDifferences(a, objs2)
+	if first.Manifest == second.Manifest && sameHooks(first, second) {
+		return rendered{objs: a, first: a, second: objs2}
 	}
-	return rendered{objs: a, diffs: diffs}
+	// Masking changes a's bodies: keep an unmasked copy for the checks.
+	raw, err := objects(first)
+	if err != nil {
+		return rendered{err: err}
+	}
+	manifest.Sort(raw)
+	masked, diffs := manifest.MaskDifferences(a, objs2)
+	return rendered{objs: masked, first: raw, second: objs2, diffs: diffs}
 }
 
+// objects parses a render into the objects Helm sends, hooks included.
 func objects(r *helmsdk.Rendered) ([]manifest.Object, error) {
 	objs, err := manifest.Parse(r.Manifest, "", false, nil)
 	if err != nil {

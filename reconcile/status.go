@@ -230,7 +230,16 @@ func (s *Status) fill(ctx context.Context, client *helmsdk.Client, row *ReleaseS
 func kubeStatus(ctx context.Context, cs kubernetes.Interface, releaseNS, manifest string) ([]string, bool, error) {
 	statuses := []string{}
 	ready := true
-	for _, doc := range strings.Split("\n"+manifest, "\n---") {
+	// The objects Helm sent (Lists flattened), through the one manifest parser.
+	objs, err := compiler.SplitManifest([]byte(manifest))
+	if err != nil {
+		return statuses, false, err
+	}
+	for _, o := range objs {
+		doc, err := yaml.Marshal(o.Body)
+		if err != nil {
+			continue
+		}
 		var obj struct {
 			Kind     string `json:"kind"`
 			Metadata struct {
@@ -241,7 +250,7 @@ func kubeStatus(ctx context.Context, cs kubernetes.Interface, releaseNS, manifes
 				Selector *metav1.LabelSelector `json:"selector"`
 			} `json:"spec"`
 		}
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil || obj.Kind == "" {
+		if err := yaml.Unmarshal(doc, &obj); err != nil || obj.Kind == "" {
 			continue
 		}
 		ns := obj.Metadata.Namespace

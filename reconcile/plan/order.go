@@ -1,12 +1,10 @@
 package plan
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
-	"strings"
 
-	"sigs.k8s.io/yaml"
+	"github.com/pono-gitops/pono/compiler"
 )
 
 // GroupKind names a kind of object ("" group for the core API).
@@ -35,48 +33,34 @@ type Resources struct {
 }
 
 // Inspect reads a multi-document YAML manifest (as rendered by Helm or
-// written by the compiler) into Resources.
+// written by the compiler) into Resources. It sees the objects Helm sends:
+// the items of Lists, not the Lists.
 func Inspect(manifest []byte) (Resources, error) {
 	var r Resources
+	objs, err := compiler.SplitManifest(manifest)
+	if err != nil {
+		return r, fmt.Errorf("read manifest: %w", err)
+	}
 	kinds := map[GroupKind]bool{}
 	nss := map[string]bool{}
-	for _, doc := range splitYAML(manifest) {
-		var obj struct {
-			APIVersion string `json:"apiVersion"`
-			Kind       string `json:"kind"`
-			Metadata   struct {
-				Name      string `json:"name"`
-				Namespace string `json:"namespace"`
-			} `json:"metadata"`
-			Spec struct {
-				Group string `json:"group"`
-				Names struct {
-					Kind string `json:"kind"`
-				} `json:"names"`
-			} `json:"spec"`
-		}
-		if err := yaml.Unmarshal(doc, &obj); err != nil {
-			return r, fmt.Errorf("read manifest: %w", err)
-		}
-		if obj.Kind == "" {
-			continue
-		}
-		group := ""
-		if i := strings.LastIndex(obj.APIVersion, "/"); i >= 0 {
-			group = obj.APIVersion[:i]
-		}
+	for _, o := range objs {
+		group := o.Group()
 		switch {
-		case obj.Kind == "CustomResourceDefinition" && group == "apiextensions.k8s.io":
-			r.CRDs = append(r.CRDs, GroupKind{Group: obj.Spec.Group, Kind: obj.Spec.Names.Kind})
-		case obj.Kind == "Namespace" && group == "":
-			r.Namespaces = append(r.Namespaces, obj.Metadata.Name)
+		case o.Kind == "CustomResourceDefinition" && group == "apiextensions.k8s.io":
+			spec, _ := o.Body["spec"].(map[string]any)
+			g, _ := spec["group"].(string)
+			names, _ := spec["names"].(map[string]any)
+			k, _ := names["kind"].(string)
+			r.CRDs = append(r.CRDs, GroupKind{Group: g, Kind: k})
+		case o.Kind == "Namespace" && group == "":
+			r.Namespaces = append(r.Namespaces, o.Name)
 		default:
-			gk := GroupKind{Group: group, Kind: obj.Kind}
+			gk := GroupKind{Group: group, Kind: o.Kind}
 			if !kinds[gk] {
 				kinds[gk] = true
 				r.Kinds = append(r.Kinds, gk)
 			}
-			if ns := obj.Metadata.Namespace; ns != "" && !nss[ns] {
+			if ns := o.Namespace; ns != "" && !nss[ns] {
 				nss[ns] = true
 				r.InNamespaces = append(r.InNamespaces, ns)
 			}
@@ -87,20 +71,6 @@ func Inspect(manifest []byte) (Resources, error) {
 	sort.Strings(r.Namespaces)
 	sort.Strings(r.InNamespaces)
 	return r, nil
-}
-
-func splitYAML(b []byte) [][]byte {
-	var out [][]byte
-	for _, part := range bytes.Split(append([]byte("\n"), b...), []byte("\n---")) {
-		// A separator line may carry a comment ("--- # Source: ...").
-		if i := bytes.IndexByte(part, '\n'); i >= 0 && len(bytes.TrimSpace(part[:i])) > 0 && bytes.HasPrefix(bytes.TrimSpace(part[:i]), []byte("#")) {
-			part = part[i:]
-		}
-		if len(bytes.TrimSpace(part)) > 0 {
-			out = append(out, part)
-		}
-	}
-	return out
 }
 
 // edges computes, for each node, the nodes it must come after.

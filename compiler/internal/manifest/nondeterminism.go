@@ -17,37 +17,129 @@ type FieldDiff struct {
 	Field  string
 }
 
-// MaskDifferences compares two renders of the same release, replaces every
-// differing leaf in a with Varies, and reports the fields. Objects present
-// in only one render are reported as a whole.
-func MaskDifferences(a, b []Object) []FieldDiff {
-	byID := map[string]Object{}
-	for _, o := range b {
-		byID[o.ID()+"\x00"+o.Source] = o
+// Differences are what two renders of the same release disagree on.
+type Differences struct {
+	// Fields differ in an object both renders have (or in a pair of
+	// objects with randomised names, matched by template and kind).
+	Fields []FieldDiff
+	// OnlyFirst and OnlySecond are objects the other render has no
+	// counterpart for (a randomised object count): they are left out of
+	// the output.
+	OnlyFirst, OnlySecond []string
+}
+
+// Empty reports whether the renders agree.
+func (d Differences) Empty() bool {
+	return len(d.Fields) == 0 && len(d.OnlyFirst) == 0 && len(d.OnlySecond) == 0
+}
+
+// MaskDifferences compares two sorted renders of the same release in both
+// directions and returns the objects to write, with every differing leaf
+// of a replaced by Varies. Objects that only one render has are paired by
+// template, hook, apiVersion and kind (a randomised name), masked the same
+// way; those left without a partner (a randomised count) are dropped, so
+// the output depends as little as possible on the draw. a's bodies are
+// modified.
+func MaskDifferences(a, b []Object) ([]Object, Differences) {
+	var d Differences
+	key := func(o Object) string {
+		return fmt.Sprint(o.Hook, "\x00", o.ID(), "\x00", o.APIVersion, "\x00", o.Source)
 	}
-	var out []FieldDiff
+	group := func(o Object) string {
+		return fmt.Sprint(o.Hook, "\x00", o.APIVersion, "\x00", o.Kind, "\x00", o.Source)
+	}
+	inB := map[string][]Object{}
+	for _, o := range b {
+		inB[key(o)] = append(inB[key(o)], o)
+	}
+	var out []Object
+	var lonelyA []Object
 	for _, o := range a {
-		other, ok := byID[o.ID()+"\x00"+o.Source]
-		if !ok {
-			out = append(out, FieldDiff{Object: o.ID(), Field: "(whole object, or its name)"})
+		k := key(o)
+		if len(inB[k]) == 0 {
+			lonelyA = append(lonelyA, o)
 			continue
 		}
-		var fields []string
-		o.Body = maskValue(o.Body, other.Body, "", &fields).(map[string]any)
-		sort.Strings(fields)
-		for _, f := range fields {
-			out = append(out, FieldDiff{Object: o.ID(), Field: f})
+		other := inB[k][0]
+		inB[k] = inB[k][1:]
+		out = append(out, maskObject(o, other, &d))
+	}
+	lonelyB := map[string][]Object{}
+	for _, o := range b {
+		for _, rest := range inB[key(o)] {
+			lonelyB[group(rest)] = append(lonelyB[group(rest)], rest)
+		}
+		delete(inB, key(o))
+	}
+	for _, o := range lonelyA {
+		g := group(o)
+		if len(lonelyB[g]) == 0 {
+			d.OnlyFirst = append(d.OnlyFirst, o.ID())
+			continue
+		}
+		other := lonelyB[g][0]
+		lonelyB[g] = lonelyB[g][1:]
+		out = append(out, maskObject(o, other, &d))
+	}
+	for _, g := range sortedGroups(lonelyB) {
+		for _, o := range lonelyB[g] {
+			d.OnlySecond = append(d.OnlySecond, o.ID())
 		}
 	}
+	Sort(out)
+	sort.SliceStable(d.Fields, func(i, j int) bool {
+		if d.Fields[i].Object != d.Fields[j].Object {
+			return d.Fields[i].Object < d.Fields[j].Object
+		}
+		return d.Fields[i].Field < d.Fields[j].Field
+	})
+	return out, d
+}
+
+func sortedGroups(m map[string][]Object) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
 
+// maskObject masks a against b and records the differing fields under the
+// masked ID (a randomised name reads Varies, so the report is stable too).
+func maskObject(a, b Object, d *Differences) Object {
+	var fields []string
+	a.Body = maskValue(a.Body, b.Body, "", &fields).(map[string]any)
+	if md, ok := a.Body["metadata"].(map[string]any); ok {
+		a.Name, _ = md["name"].(string)
+		a.Namespace, _ = md["namespace"].(string)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		d.Fields = append(d.Fields, FieldDiff{Object: a.ID(), Field: f})
+	}
+	return a
+}
+
+// maskValue compares a with b (b may lack keys a has, and the other way
+// round) and returns a with every differing leaf replaced by Varies.
 func maskValue(a, b any, path string, fields *[]string) any {
 	am, ok1 := a.(map[string]any)
 	bm, ok2 := b.(map[string]any)
 	if ok1 && ok2 {
 		for k, v := range am {
-			am[k] = maskValue(v, bm[k], joinPath(path, k), fields)
+			if bv, ok := bm[k]; ok {
+				am[k] = maskValue(v, bv, joinPath(path, k), fields)
+			} else {
+				*fields = append(*fields, joinPath(path, k))
+				am[k] = Varies
+			}
+		}
+		for k := range bm {
+			if _, ok := am[k]; !ok {
+				*fields = append(*fields, joinPath(path, k))
+				am[k] = Varies
+			}
 		}
 		return am
 	}

@@ -4,15 +4,17 @@
 package manifest
 
 import (
+	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
 )
 
-// Object is one rendered Kubernetes object.
+// Object is one rendered Kubernetes object, as Helm sends it to the API
+// server: Lists are flattened (see Parse).
 type Object struct {
 	APIVersion string
 	Kind       string
@@ -24,7 +26,11 @@ type Object struct {
 	// Hook is set for Helm hooks, with their events.
 	Hook       bool
 	HookEvents []string
-	Body       map[string]any
+	// List is the kind of the List document the object was an item of
+	// ("" for a document of its own); ListDepth counts the enclosing Lists.
+	List      string
+	ListDepth int
+	Body      map[string]any
 }
 
 // ID names the object as kind/namespace/name (kind/name when cluster-scoped
@@ -44,41 +50,19 @@ func (o Object) Group() string {
 	return ""
 }
 
-var docSep = regexp.MustCompile(`(?m)^---[ \t]*$`)
-var sourceLine = regexp.MustCompile(`(?m)^# Source: (.*)$`)
-
-// Parse splits a multi-document manifest into objects.
-func Parse(manifest, source string, hook bool, events []string) ([]Object, error) {
-	var out []Object
-	for _, doc := range docSep.Split(manifest, -1) {
-		src := source
-		if m := sourceLine.FindStringSubmatch(doc); m != nil {
-			src = strings.TrimSpace(m[1])
-		}
-		var body map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &body); err != nil {
-			return nil, fmt.Errorf("%s: %w", src, err)
-		}
-		if len(body) == 0 {
-			continue
-		}
-		o := Object{Source: src, Hook: hook, HookEvents: events, Body: body}
-		o.APIVersion, _ = body["apiVersion"].(string)
-		o.Kind, _ = body["kind"].(string)
-		if md, ok := body["metadata"].(map[string]any); ok {
-			o.Name, _ = md["name"].(string)
-			o.Namespace, _ = md["namespace"].(string)
-		}
-		if o.Kind == "" || o.APIVersion == "" {
-			return nil, fmt.Errorf("%s: document without apiVersion or kind", src)
-		}
-		out = append(out, o)
+// Origin says where a flattened object came from, for messages: "" for a
+// document of its own, else " (an item of a List in <template>)".
+func (o Object) Origin() string {
+	if o.List == "" {
+		return ""
 	}
-	return out, nil
+	return fmt.Sprintf(" (an item of a %s in %s)", o.List, o.Source)
 }
 
 // Sort orders objects canonically: resources before hooks, then by kind,
-// namespace, name and apiVersion.
+// namespace, name and apiVersion. Objects equal in all of these (masked
+// names) are ordered by source and content, so the order never depends on
+// the order they were rendered in.
 func Sort(objs []Object) {
 	sort.SliceStable(objs, func(i, j int) bool {
 		a, b := objs[i], objs[j]
@@ -94,11 +78,21 @@ func Sort(objs []Object) {
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
-		return a.APIVersion < b.APIVersion
+		if a.APIVersion != b.APIVersion {
+			return a.APIVersion < b.APIVersion
+		}
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		ja, _ := json.Marshal(a.Body)
+		jb, _ := json.Marshal(b.Body)
+		return string(ja) < string(jb)
 	})
 }
 
-// Canonical writes objects as one stable YAML stream.
+// Canonical writes objects as one stable YAML stream. An item of a List is
+// written as a document of its own, marked so that Parse reads back its
+// hook status (which Helm takes from the List, not from the item).
 func Canonical(objs []Object) ([]byte, error) {
 	var b strings.Builder
 	for _, o := range objs {
@@ -109,6 +103,13 @@ func Canonical(objs []Object) ([]byte, error) {
 		b.WriteString("---\n# Source: ")
 		b.WriteString(o.Source)
 		b.WriteString("\n")
+		if o.List != "" {
+			b.WriteString(listMarker + strconv.Quote(o.List))
+			if o.Hook {
+				b.WriteString(", hook " + strconv.Quote(strings.Join(o.HookEvents, ",")))
+			}
+			b.WriteString("\n")
+		}
 		b.Write(y)
 	}
 	return []byte(b.String()), nil

@@ -62,3 +62,15 @@ func (s *Scopes) ClusterScoped(o Object) bool {
 	}
 	return clusterScoped[key]
 }
+
+// Namespace is the namespace the object lands in: its own, else the
+// release namespace for a namespaced kind, "" for a cluster-scoped one.
+func (s *Scopes) Namespace(o Object, releaseNS string) string {
+	if s.ClusterScoped(o) {
+		return ""
+	}
+	if o.Namespace != "" {
+		return o.Namespace
+	}
+	return releaseNS
+}

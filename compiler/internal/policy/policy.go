@@ -1,5 +1,6 @@
 // Package policy is Kaapana's upload check done properly: it looks at every
-// rendered object of a release, hooks included, and rejects resources in the
+// rendered object of a release, hooks and the items of Lists included
+// (the objects Helm sends, see manifest.Parse), and rejects resources in the
 // admin namespace (explicit or implied by the release namespace),
 // cluster-scoped resources and privileged containers, unless the platform
 // allows the extension to.
@@ -34,14 +35,20 @@ type Input struct {
 	Allowed          map[string]bool
 }
 
-// Check returns the violations of one release, in object order.
+// Check returns the violations of one release, in object order, each
+// once.
 func Check(in Input) []Violation {
 	var out []Violation
+	seen := map[Violation]bool{}
 	add := func(o manifest.Object, rule, detail string) {
 		if in.Allowed[rule] {
 			return
 		}
-		out = append(out, Violation{Object: describe(o, in), Rule: rule, Detail: detail})
+		v := Violation{Object: describe(o, in), Rule: rule, Detail: detail}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
 	}
 	for _, o := range in.Objects {
 		if in.Scopes.ClusterScoped(o) {
@@ -72,14 +79,11 @@ func describe(o manifest.Object, in Input) string {
 	if o.Hook {
 		kind = "hook " + kind
 	}
-	ns := o.Namespace
-	if ns == "" && !in.Scopes.ClusterScoped(o) {
-		ns = in.ReleaseNamespace
+	id := kind + "/" + o.Name
+	if ns := in.Scopes.Namespace(o, in.ReleaseNamespace); ns != "" {
+		id = kind + "/" + ns + "/" + o.Name
 	}
-	if ns == "" {
-		return kind + "/" + o.Name
-	}
-	return kind + "/" + ns + "/" + o.Name
+	return id + o.Origin()
 }
 
 // privilegedContainers finds privileged containers in any pod template:

@@ -1,0 +1,71 @@
+package manifest
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustParse(t *testing.T, in string) []Object {
+	t.Helper()
+	objs, err := Parse(in, "c/templates/t.yaml", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Sort(objs)
+	return objs
+}
+
+func TestMaskDifferencesBothDirections(t *testing.T) {
+	a := mustParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {same: x, first: y}\n")
+	b := mustParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {same: x, second: z}\n")
+	out, d := MaskDifferences(a, b)
+	want := []FieldDiff{{"ConfigMap/c", "data.first"}, {"ConfigMap/c", "data.second"}}
+	if diff := cmp.Diff(want, d.Fields); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+	data := out[0].Body["data"].(map[string]any)
+	if diff := cmp.Diff(map[string]any{"same": "x", "first": Varies, "second": Varies}, data); diff != "" {
+		t.Errorf("masked data (-want +got):\n%s", diff)
+	}
+}
+
+// TestMaskDifferencesRandomNames: objects with randomised names pair up by
+// template and kind, and the output no longer depends on the draw.
+func TestMaskDifferencesRandomNames(t *testing.T) {
+	render := func(name string) []Object {
+		return mustParse(t, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: job-"+name+", namespace: s}\nspec: {x: 1}\n")
+	}
+	out1, d := MaskDifferences(render("abc"), render("xyz"))
+	out2, _ := MaskDifferences(render("klm"), render("def"))
+	c1, _ := Canonical(out1)
+	c2, _ := Canonical(out2)
+	if string(c1) != string(c2) {
+		t.Errorf("outputs differ:\n%s\n%s", c1, c2)
+	}
+	want := Differences{Fields: []FieldDiff{{"Job/s/" + Varies, "metadata.name"}}}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("differences (-want +got):\n%s", diff)
+	}
+}
+
+// TestMaskDifferencesRandomCount: objects without a counterpart in the
+// other render are reported, from either side, and left out.
+func TestMaskDifferencesRandomCount(t *testing.T) {
+	two := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c0}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1}\n"
+	three := two + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c2}\n"
+	out, d := MaskDifferences(mustParse(t, two), mustParse(t, three))
+	if diff := cmp.Diff(Differences{OnlySecond: []string{"ConfigMap/c2"}}, d); diff != "" {
+		t.Errorf("second has more (-want +got):\n%s", diff)
+	}
+	if len(out) != 2 {
+		t.Errorf("output has %d objects, want 2", len(out))
+	}
+	out, d = MaskDifferences(mustParse(t, three), mustParse(t, two))
+	if diff := cmp.Diff(Differences{OnlyFirst: []string{"ConfigMap/c2"}}, d); diff != "" {
+		t.Errorf("first has more (-want +got):\n%s", diff)
+	}
+	if len(out) != 2 {
+		t.Errorf("output has %d objects, want 2", len(out))
+	}
+}
