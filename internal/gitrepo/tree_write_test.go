@@ -2,9 +2,11 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pono-gitops/pono/test/gitserver"
@@ -93,5 +95,52 @@ func TestRepoExportModes(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dst, "dir", "file.txt")); err != nil || string(b) != "x" {
 		t.Errorf("dir/file.txt = %q, %v", b, err)
+	}
+}
+
+// A committed link that leads outside the tree (absolute, climbing out, or
+// through a chain of links that are each harmless alone) is refused with
+// its name; a link inside is exported as a link.
+func TestExportRefusesLinksOutOfTheTree(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		links map[string]string
+		want  string
+	}{
+		"absolute":  {links: map[string]string{"charts/app/files.txt": "/etc/passwd"}, want: "charts/app/files.txt is a symbolic link to /etc/passwd, outside the repository: refusing to export it"},
+		"climbing":  {links: map[string]string{"charts/app/token": "../../../token"}, want: "charts/app/token is a symbolic link to ../../../token, outside the repository: refusing to export it"},
+		"chained":   {links: map[string]string{"p/q/up": "../..", "leak": "p/q/up/../.."}, want: "leak is a symbolic link to p/q/up/../.., outside the repository: refusing to export it"},
+		"inside ok": {links: map[string]string{"charts/app/alias.yaml": "../../dir/file.txt"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			repo := gitserver.NewRepo(t)
+			for link, target := range tc.links {
+				p := filepath.Join(repo.Work, filepath.FromSlash(link))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(target, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			repo.Commit(t, map[string]string{"dir/file.txt": "x"}, name)
+			local, err := Open(repo.Work)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = local.Export(context.Background(), "HEAD", t.TempDir())
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var le *LinkOutsideError
+			if !errors.As(err, &le) || !strings.HasSuffix(err.Error(), ": "+tc.want) {
+				t.Errorf("got %v\nwant ...: %s", err, tc.want)
+			}
+		})
 	}
 }
