@@ -33,14 +33,9 @@ func (r *Result) ReleasesYAML() ([]byte, error) {
 // LockYAML renders the lock the compile resolved.
 func (r *Result) LockYAML() ([]byte, error) { return r.lock.Marshal() }
 
-// WriteLock writes the resolved lock next to the platform files.
-func (r *Result) WriteLock(dir string) error {
-	b, err := r.LockYAML()
-	if err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, source.LockFileName), b)
-}
+// WriteLock writes the resolved lock next to the platform files,
+// atomically: a failure leaves the old lock as it was.
+func (r *Result) WriteLock(dir string) error { return source.WriteLock(dir, r.lock) }
 
 // WriteDir writes the compile output to out: releases.yaml, one canonical
 // manifest file per release under manifests/, and pono.lock. It writes a

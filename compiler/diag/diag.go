@@ -191,6 +191,7 @@ func Relabel(err error, from, to string) error {
 	for _, dg := range de.List {
 		dg.Pos = strings.Replace(dg.Pos, from, to, 1)
 		dg.Subject = strings.Replace(dg.Subject, from, to, 1)
+		dg.Message = strings.ReplaceAll(dg.Message, from, to)
 		out.List = append(out.List, dg)
 	}
 	return out

@@ -59,7 +59,7 @@ func (d *GitDiff) Run(ctx context.Context, dir string) (*Report, error) {
 	var headRes *compiler.Result
 	headName := "working tree"
 	if d.Head == "" {
-		headRes, err = d.compile(ctx, dir)
+		headRes, err = d.compile(ctx, dir, repo.Root())
 		if err != nil {
 			return nil, fmt.Errorf("working tree: %w", err)
 		}
@@ -87,15 +87,17 @@ func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, d
 	}
 	name := rev + " (" + commit[:12] + ")"
 	platformDir := filepath.Join(dst, rel)
-	res, err := d.compile(ctx, platformDir)
+	res, err := d.compile(ctx, platformDir, dst)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", name, diag.Relabel(err, dst+string(filepath.Separator), commit[:12]+":"))
 	}
 	return res, name, nil
 }
 
-func (d *GitDiff) compile(ctx context.Context, dir string) (*compiler.Result, error) {
+// compile compiles dir; path sources may not leave root, the repository.
+func (d *GitDiff) compile(ctx context.Context, dir, root string) (*compiler.Result, error) {
 	c := compiler.NewCompile(d.cfg)
+	c.SourceRoot = root
 	c.Env = d.Env
 	c.Offline = d.Offline
 	return c.Run(ctx, dir)

@@ -35,6 +35,10 @@ func (r *Reconciler) compile(ctx context.Context, commit string) (*compiler.Resu
 	}
 	c := compiler.NewCompile(&compiler.Config{CacheDir: chartCacheDir(r.opts.CacheDir), Logger: r.log})
 	c.Env = r.opts.Env
+	// Sources may not leave the commit's tree; the compiler.Config above
+	// never allows external sources: a commit must not read the
+	// reconciler's own files.
+	c.SourceRoot = scratch
 	res, err := c.Run(ctx, dir)
 	if err != nil {
 		return nil, diag.Relabel(err, scratch+string(filepath.Separator), short(commit)+":")
