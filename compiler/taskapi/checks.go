@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"strings"
@@ -132,6 +133,16 @@ func (c checker) resources(res *Resources, p jsonPath) {
 				c.errorf(p.key(side).key(name), "must not be negative, got %q", string(v))
 				continue
 			}
+			// Kubernetes' parser reads a bare suffix ("Gi") as 0, which
+			// Docker takes as "no limit".
+			if !strings.ContainsAny(string(v), "0123456789") {
+				c.errorf(p.key(side).key(name), "%q has no number (examples: 512Mi, 1G, 500m)", string(v))
+				continue
+			}
+			if q.CmpInt64(maxQuantity) > 0 {
+				c.errorf(p.key(side).key(name), "%q is too large (at most %d, about 8Ei)", string(v), int64(maxQuantity))
+				continue
+			}
 			parsed[side][name] = q
 		}
 	}
@@ -141,6 +152,10 @@ func (c checker) resources(res *Resources, p jsonPath) {
 		}
 	}
 }
+
+// maxQuantity is the largest amount a runner can pass on: Docker and the
+// kubelet hold memory in a signed 64-bit integer of bytes.
+const maxQuantity = math.MaxInt64
 
 func (c checker) scaleRule(r *ScaleRule, p jsonPath) {
 	if r.ScaleFactor < 0 {
@@ -169,6 +184,8 @@ func checkTask(t *Task, pc *ProcessingContainer, doc *document, r *Report) {
 	c := checker{doc: doc, r: r}
 	if t.Name == "" {
 		c.errorf(jsonPath{}.key("name"), "must not be empty")
+	} else if _, err := PodName(t.Name); err != nil {
+		c.errorf(jsonPath{}.key("name"), "%v", err)
 	}
 	if t.Image == "" {
 		c.errorf(jsonPath{}.key("image"), "must not be empty")

@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
+
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // ValidateOptions control how a document is checked.
@@ -30,7 +31,7 @@ type ValidateOptions struct {
 // ValidateFile reads and validates one document. The error is non-nil only
 // when the file cannot be read; findings are in the report.
 func ValidateFile(path string, opts ValidateOptions) (*Report, error) {
-	src, err := os.ReadFile(path)
+	src, err := safefs.ReadRegularFile(path, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -41,13 +42,10 @@ func ValidateFile(path string, opts ValidateOptions) (*Report, error) {
 // Validate checks a document and returns the report and, when the document
 // is valid, the decoded value (*Task or *ProcessingContainer).
 func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
-	kind := opts.Kind
-	if kind == "" {
-		kind = GuessKind(src)
-	}
+	src, kind, fatal := prelude(src, opts.Kind)
 	r := &Report{File: file, Kind: kind}
-	if kind == "" {
-		r.add(Diagnostic{Severity: SeverityError, Message: "cannot tell whether this is a task or a processing-container.json (no \"taskTemplate\" or \"templates\" key); pass --schema"})
+	if fatal != nil {
+		r.add(*fatal)
 		return r, nil
 	}
 	if kind == KindTask {
@@ -68,6 +66,11 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 		r.add(d)
 		return r, nil
 	}
+	sev := SeverityWarning
+	if opts.Strict {
+		sev = SeverityError
+	}
+	duplicateKeys(src, sev, r)
 	doc, err := parseDocument(file, src)
 	if err != nil {
 		d := Diagnostic{Severity: SeverityError, Message: "not valid JSON: " + firstMsg(err)}
@@ -83,10 +86,6 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 		// The embedded schema is part of the binary; failing here is a defect.
 		r.add(Diagnostic{Severity: SeverityError, Message: err.Error()})
 		return r, nil
-	}
-	sev := SeverityWarning
-	if opts.Strict {
-		sev = SeverityError
 	}
 	sc := &schemaChecker{ctx: ctx, doc: doc, r: r, unknown: sev}
 	sc.check(def, doc.root, nil)
