@@ -164,8 +164,16 @@ func (c checker) scaleRule(r *ScaleRule, p jsonPath) {
 	if _, err := compileTargetRegex(r.Regex()); err != nil {
 		c.errorf(p.key("target_regex"), "does not compile: %v", err)
 	}
-	if _, err := path.Match(r.Glob(), ""); err != nil {
-		c.errorf(p.key("target_glob"), "invalid glob %q: %v", r.Glob(), err)
+	switch g := r.Glob(); {
+	case g == "":
+		// Python's rglob raises ValueError("Unacceptable pattern").
+		c.errorf(p.key("target_glob"), "must not be empty (use \"*\" for every file)")
+	case path.IsAbs(g):
+		c.errorf(p.key("target_glob"), "must be a relative pattern, got %q", g)
+	default:
+		if _, err := globParts(g); err != nil {
+			c.errorf(p.key("target_glob"), "invalid glob %q: %v", g, err)
+		}
 	}
 	if d := r.Dir(); path.IsAbs(d) || strings.HasPrefix(path.Clean(d), "..") {
 		c.errorf(p.key("target_dir"), "must be a path inside the channel, got %q", d)
