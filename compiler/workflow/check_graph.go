@@ -1,0 +1,119 @@
+package workflow
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pono-gitops/pono/compiler/taskapi"
+)
+
+// checkGraph orders the tasks dependencies first, or names a cycle.
+func checkGraph(rw *resolvedWorkflow) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var order, stack []string
+	var cycle []string
+	var visit func(id string) bool
+	visit = func(id string) bool {
+		switch state[id] {
+		case done:
+			return true
+		case active:
+			i := slices.Index(stack, id)
+			cycle = append(slices.Clone(stack[i:]), id)
+			return false
+		}
+		state[id] = active
+		stack = append(stack, id)
+		for _, up := range rw.tasks[id].upstream {
+			if !visit(up) {
+				return false
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[id] = done
+		order = append(order, id)
+		return true
+	}
+	for _, id := range rw.ids {
+		if !visit(id) {
+			break
+		}
+	}
+	if cycle == nil {
+		rw.order = order
+		return
+	}
+	// cycle lists downstream → upstream; say it in the direction data
+	// flows, and point at the edge that closes it.
+	slices.Reverse(cycle)
+	down, up := cycle[len(cycle)-1], cycle[len(cycle)-2]
+	rw.c.errorf(edgePath(rw.tasks[down], up), "the tasks form a cycle: %s; a workflow is a DAG", strings.Join(cycle, " -> "))
+}
+
+// edgePath is where task t names upstream task up: an input binding or an
+// after entry.
+func edgePath(t *resolvedTask, up string) []string {
+	for _, b := range t.inputs {
+		if b.ok && b.task == up {
+			return p("tasks", t.id, "inputs", b.channel)
+		}
+	}
+	if i := slices.Index(t.t.After, up); i >= 0 {
+		return p("tasks", t.id, "after", strconv.Itoa(i))
+	}
+	return p("tasks", t.id)
+}
+
+// TypicalRunIDLength is the length of the run id Airflow gives a run
+// triggered through its REST API without one, as Kaapana's workflow-api
+// does: manual__2025-12-18T10:20:30.123456+00:00.
+const TypicalRunIDLength = len("manual__2025-12-18T10:20:30.123456+00:00")
+
+// maxPodName is where Kaapana's generate_pod_name cuts a name.
+const maxPodName = 62
+
+// podName is the pod name KaapanaTaskOperator derives for a task in a run
+// whose id has n characters (only the length matters for a collision).
+func podName(runIDLen int, taskID string) string {
+	n, err := taskapi.PodName(strings.Repeat("x", runIDLen) + "-" + taskID)
+	if err != nil {
+		return ""
+	}
+	return n
+}
+
+// checkPodNames finds the shortest run id for which two tasks get the same
+// pod name, and reports the pair when a typical run id is that long.
+func checkPodNames(rw *resolvedWorkflow) {
+	rw.maxRunID = maxPodName
+	ids := rw.ids
+	if len(ids) < 2 {
+		return
+	}
+	for l := 0; l <= maxPodName; l++ {
+		seen := make(map[string]string, len(ids))
+		for _, id := range ids {
+			n := podName(l, id)
+			other, clash := seen[n]
+			if n == "" {
+				continue
+			}
+			if !clash {
+				seen[n] = id
+				continue
+			}
+			rw.maxRunID = l - 1
+			if l <= TypicalRunIDLength {
+				rw.c.errorf(p("tasks", id), "tasks %s and %s get the same pod name %q from run ids of %d characters or more (KaapanaTaskOperator cuts <run id>-<task id> to %d characters; a run Kaapana starts has a run id of %d): make the task ids differ earlier",
+					other, id, n, l, maxPodName, TypicalRunIDLength)
+			}
+			return
+		}
+	}
+}
