@@ -1,32 +1,28 @@
 package spec
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
 	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/cuecontext"
-	cueerrors "cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/load"
-	"cuelang.org/go/cue/token"
-	cuejson "cuelang.org/go/encoding/json"
-	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/pono-gitops/pono/compiler/diag"
 	cueschema "github.com/pono-gitops/pono/cue"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // EnvironmentsDir is the directory under a platform directory that holds
 // one subdirectory of overlay files per environment.
 const EnvironmentsDir = "environments"
-
-// schemaFile is the name the embedded schema carries in error positions.
-const schemaFile = "pono:platform.cue"
 
 // Loaded is a platform description read from disk.
 type Loaded struct {
@@ -37,98 +33,89 @@ type Loaded struct {
 	Files []string
 }
 
-// Load reads the platform in dir, merging environment env on top when env
-// is not empty. Problems in the input come back as a *diag.Err listing all of
-// them with positions; other errors (I/O) are returned wrapped.
-func Load(dir, env string) (*Loaded, error) {
-	ctx := cuecontext.New()
-	schema := ctx.CompileBytes(cueschema.MustRead("platform.cue"), cue.Filename(schemaFile)).LookupPath(cue.ParsePath("#Platform"))
-	if err := schema.Err(); err != nil {
-		return nil, fmt.Errorf("embedded platform schema: %w", err)
-	}
+// envName is what -e accepts: the name of a directory directly under
+// environments/, never a path.
+var envName = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
 
-	base, files, err := readLayer(ctx, dir)
+// layer is the files of the base or of the overlay, decoded.
+type layer struct {
+	dir   *safefs.Dir
+	files []string // names relative to the platform directory
+	data  []*fileData
+	cue   []cueSource
+	src   map[string]*srcFile // .cue files by display name
+}
+
+// Load is LoadContext without a context.
+func Load(dir, env string) (*Loaded, error) { return LoadContext(context.Background(), dir, env) }
+
+// LoadContext reads the platform in dir, merging environment env on top
+// when env is not empty. Every read stays inside dir (safefs). Problems in
+// the input come back as a *diag.Err listing all of them with positions;
+// other errors (I/O, ctx ending) are returned wrapped.
+func LoadContext(ctx context.Context, dir, env string) (*Loaded, error) {
+	root, err := safefs.Open(dir, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read platform directory: %w", err)
+	}
+	defer root.Close()
+	base, err := readLayer(ctx, root, "")
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
+	if len(base.files) == 0 {
 		return nil, &diag.Err{List: diag.List{{Subject: dir, Message: "no platform files (*.cue, *.yaml, *.yml, *.json) found"}}}
 	}
-	layers := []cue.Value{base}
+	layers := []*layer{base}
 	if env != "" {
-		envDir := filepath.Join(dir, EnvironmentsDir, env)
-		if st, err := os.Stat(envDir); err != nil || !st.IsDir() {
-			return nil, &diag.Err{List: diag.List{{Subject: "environment " + env,
-				Message: fmt.Sprintf("not found: expected directory %s (available: %s)", envDir, strings.Join(Environments(dir), ", "))}}}
-		}
-		overlay, envFiles, err := readLayer(ctx, envDir)
+		ov, err := openEnv(ctx, root, dir, env)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range envFiles {
-			files = append(files, filepath.Join(EnvironmentsDir, env, f))
-		}
-		layers = append(layers, overlay)
+		defer ov.dir.Close()
+		layers = append(layers, ov)
 	}
-
-	// Each layer is checked against the schema on its own, so type errors
-	// keep the position the user wrote; required fields are checked after
-	// the merge, when the whole platform is known.
-	var problems diag.List
-	for i, l := range layers {
-		if err := l.Err(); err != nil {
-			problems = append(problems, fromCUE(err, nil)...)
-			continue
-		}
-		if err := schema.Unify(l).Validate(); err != nil {
-			for _, d := range fromCUEFiltered(err, func(path Path) bool {
-				// In an overlay, null removes a key; the schema need not allow it.
-				return i > 0 && isNullAt(l, path)
-			}) {
-				problems = append(problems, d)
-			}
-		}
-	}
-	if problems.HasErrors() {
-		return nil, problems.AsError()
-	}
-
-	pos := newPositions()
-	var merged any = map[string]any{}
-	for _, l := range layers {
-		data, ok, err := toData(l, nil, pos)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			merged = mergeData(merged, data)
-		}
-	}
-
-	final := schema.Unify(ctx.Encode(merged))
-	if err := final.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return nil, fromCUE(err, pos).AsError()
-	}
-	var p Platform
-	if err := final.Decode(&p); err != nil {
-		return nil, fromCUE(err, pos).AsError()
-	}
-	// Decoding yields CUE's number types; a JSON round trip gives the plain
-	// float64/string/bool/map/slice shapes that Helm values use.
-	if err := normalizeValues(&p); err != nil {
+	if err := evalCUELayers(ctx, layers); err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
-	return &Loaded{Platform: p, Positions: pos, Files: files}, nil
+	return finish(ctx, layers)
+}
+
+func openEnv(ctx context.Context, root *safefs.Dir, dir, env string) (*layer, error) {
+	notFound := func(why string) error {
+		return &diag.Err{List: diag.List{{Subject: "environment " + env,
+			Message: fmt.Sprintf("%s (available: %s)", why, strings.Join(Environments(dir), ", "))}}}
+	}
+	if !envName.MatchString(env) {
+		return nil, notFound("not an environment name: -e takes the name of a directory under " + EnvironmentsDir + "/, not a path")
+	}
+	rel := filepath.Join(EnvironmentsDir, env)
+	sub, err := root.Sub(rel)
+	var le *safefs.LinkError
+	switch {
+	case errors.As(err, &le):
+		return nil, err
+	case err != nil:
+		return nil, notFound("not found: expected directory " + filepath.Join(dir, rel))
+	}
+	l, err := readLayer(ctx, sub, rel)
+	if err != nil {
+		sub.Close()
+		return nil, err
+	}
+	return l, nil
 }
 
 // Environments lists the environment overlays available in dir.
 func Environments(dir string) []string {
-	entries, _ := os.ReadDir(filepath.Join(dir, EnvironmentsDir))
 	var out []string
-	for _, e := range entries {
-		if e.IsDir() {
-			out = append(out, e.Name())
+	if root, err := safefs.Open(dir, dir); err == nil {
+		entries, _ := root.ReadDir(EnvironmentsDir)
+		root.Close()
+		for _, e := range entries {
+			if e.IsDir() {
+				out = append(out, e.Name())
+			}
 		}
 	}
 	if len(out) == 0 {
@@ -137,212 +124,248 @@ func Environments(dir string) []string {
 	return out
 }
 
-// readLayer unifies all platform files directly in dir: CUE files as one
-// package (so they may reference each other), YAML and JSON files as data.
-func readLayer(ctx *cue.Context, dir string) (cue.Value, []string, error) {
-	entries, err := os.ReadDir(dir)
+// readLayer reads every platform file directly in d: data files are
+// decoded here, .cue files kept for evaluation.
+func readLayer(ctx context.Context, d *safefs.Dir, rel string) (*layer, error) {
+	entries, err := d.ReadDir(".")
 	if err != nil {
-		return cue.Value{}, nil, fmt.Errorf("read platform directory: %w", err)
+		return nil, fmt.Errorf("read platform directory: %w", err)
 	}
-	var cueFiles, dataFiles []string
+	l := &layer{dir: d, src: map[string]*srcFile{}}
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		name := e.Name()
+		ext := filepath.Ext(name)
+		if strings.HasPrefix(name, ".") || (ext != ".cue" && ext != ".yaml" && ext != ".yml" && ext != ".json") {
 			continue
 		}
-		switch filepath.Ext(e.Name()) {
-		case ".cue":
-			cueFiles = append(cueFiles, e.Name())
-		case ".yaml", ".yml", ".json":
-			if e.Name() == "pono.lock" {
-				continue
-			}
-			dataFiles = append(dataFiles, e.Name())
+		if e.IsDir() {
+			continue
 		}
-	}
-	v := ctx.CompileString("{}")
-	if len(cueFiles) > 0 {
-		args := make([]string, len(cueFiles))
-		for i, f := range cueFiles {
-			args[i] = "./" + f
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		insts := load.Instances(args, &load.Config{Dir: dir})
-		if err := insts[0].Err; err != nil {
-			return v, nil, &diag.Err{List: fromCUE(err, nil)}
-		}
-		v = v.Unify(ctx.BuildInstance(insts[0]))
-	}
-	for _, name := range dataFiles {
-		path := filepath.Join(dir, name)
-		src, err := os.ReadFile(path)
+		src, err := d.ReadFile(name)
 		if err != nil {
-			return v, nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		var f *ast.File
-		if filepath.Ext(name) == ".json" {
-			expr, jerr := cuejson.Extract(path, src)
-			if jerr != nil {
-				return v, nil, &diag.Err{List: fromCUE(jerr, nil)}
+			var pe *fs.PathError
+			if errors.As(err, &pe) && !errors.Is(err, safefs.ErrEscapes) {
+				return nil, fmt.Errorf("read %s: %w", d.Display(name), pe.Err)
 			}
-			f = &ast.File{Filename: path, Decls: []ast.Decl{&ast.EmbedDecl{Expr: expr}}}
+			return nil, err
+		}
+		f := newSrcFile(d.Display(name), src)
+		l.files = append(l.files, filepath.Join(rel, name))
+		if ext == ".cue" {
+			l.cue = append(l.cue, cueSource{Name: f.name, Src: src})
+			l.src[f.name] = f
+			continue
+		}
+		fd, err := decodeData(f, ext == ".json")
+		if err != nil {
+			return nil, err
+		}
+		l.data = append(l.data, fd)
+	}
+	return l, nil
+}
+
+// evalCUELayers evaluates the layers' .cue files (in the bounded child)
+// and adds the result to each layer's data, in front of its data files.
+func evalCUELayers(ctx context.Context, layers []*layer) error {
+	var req [][]cueSource
+	someCUE := false
+	for _, l := range layers {
+		req = append(req, l.cue)
+		someCUE = someCUE || len(l.cue) > 0
+	}
+	if !someCUE {
+		return nil
+	}
+	res, err := evalLayers(ctx, req)
+	if err != nil {
+		return err
+	}
+	var problems diag.List
+	for i, l := range layers {
+		r := res[i]
+		if len(l.cue) == 0 {
+			continue
+		}
+		problems = append(problems, r.Errors...)
+		fd := newFileData()
+		fd.data = r.Data
+		if fd.data == nil {
+			fd.data = map[string]any{}
+		}
+		for _, e := range r.Pos {
+			fd.pos.set(e.Path, l.at(e.At))
+		}
+		for _, e := range r.Open {
+			fd.open = append(fd.open, openValue{path: e.Path, pos: l.at(e.At)})
+		}
+		l.data = append([]*fileData{fd}, l.data...)
+	}
+	if problems.HasErrors() {
+		return problems.AsError()
+	}
+	return nil
+}
+
+func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
+	schemaV := cuecontext.New().CompileBytes(cueschema.MustRead("platform.cue"), cue.Filename("pono:platform.cue"))
+	if err := schemaV.Err(); err != nil {
+		return nil, fmt.Errorf("embedded platform schema: %w", err)
+	}
+	sch, err := newSchema(schemaV.Context(), schemaV.LookupPath(cue.ParsePath("#Platform")))
+	if err != nil {
+		return nil, err
+	}
+
+	// Each layer is checked on its own, so type errors keep the position
+	// the user wrote; required fields are checked after the merge.
+	var problems diag.List
+	merged := newFileData()
+	var files []string
+	for i, l := range layers {
+		files = append(files, l.files...)
+		lay, errs := unifyFiles(l.data)
+		problems = append(problems, errs...)
+		if errs.HasErrors() {
+			continue
+		}
+		c := &checker{s: sch, fields: lay.pos, vals: lay.vals, overlay: i > 0}
+		c.check(sch.root, lay.data, nil)
+		problems = append(problems, c.diags...)
+		if i == 0 {
+			merged = lay
 		} else {
-			yf, yerr := cueyaml.Extract(path, src)
-			if yerr != nil {
-				return v, nil, &diag.Err{List: fromCUE(yerr, nil)}
-			}
-			f = yf
+			merged = overlayData(merged, lay)
 		}
-		v = v.Unify(ctx.BuildFile(f))
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return v, append(cueFiles, dataFiles...), nil
+	if problems.HasErrors() {
+		return nil, problems.AsError()
+	}
+	c := &checker{s: sch, fields: merged.pos, vals: merged.vals, final: true}
+	full := c.check(sch.root, merged.data, nil)
+	problems = append(problems, c.diags...)
+	for _, o := range merged.open {
+		if _, set := lookup(merged.data, o.path); !set {
+			problems = append(problems, diag.At(o.pos, o.path.String(),
+				"never gets a concrete value: its CUE expression refers to itself (a cycle) or leaves a type or reference open"))
+		}
+	}
+	if problems.HasErrors() {
+		return nil, problems.AsError()
+	}
+	// A JSON round trip gives the plain float64/string/bool/map/slice
+	// shapes that Helm values use.
+	b, err := json.Marshal(full)
+	if err != nil {
+		return nil, fmt.Errorf("platform: %w", err)
+	}
+	var p Platform
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("platform: %w", err)
+	}
+	sort.Strings(files)
+	return &Loaded{Platform: p, Positions: merged.pos, Files: files}, nil
 }
 
-// toData converts a layer to plain Go data, recording each value's
-// position. Values that are not concrete (a CUE type without a value) are
-// left out: a later layer or the schema's defaults fill them.
-func toData(v cue.Value, path Path, pos *Positions) (any, bool, error) {
-	if d, ok := v.Default(); ok {
-		v = d
+// at is a child's position as a token.Pos of one of the layer's files.
+func (l *layer) at(p cuePos) tokenPos {
+	if f, ok := l.src[p.File]; ok && p.Line > 0 {
+		return f.lineCol(p.Line, p.Col)
 	}
-	pos.set(path, v.Pos())
-	switch v.IncompleteKind() {
-	case cue.StructKind:
-		it, err := v.Fields()
-		if err != nil {
-			return nil, false, nil
-		}
-		m := map[string]any{}
-		for it.Next() {
-			label := it.Selector().Unquoted()
-			child := append(append(Path{}, path...), label)
-			if d, ok, err := toData(it.Value(), child, pos); err != nil {
-				return nil, false, err
-			} else if ok {
-				m[label] = d
-			}
-		}
-		return m, true, nil
-	case cue.ListKind:
-		it, err := v.List()
-		if err != nil {
-			return nil, false, nil
-		}
-		var l []any
-		for i := 0; it.Next(); i++ {
-			child := append(append(Path{}, path...), fmt.Sprint(i))
-			d, ok, err := toData(it.Value(), child, pos)
-			if err != nil {
-				return nil, false, err
-			}
-			if ok {
-				l = append(l, d)
-			}
-		}
-		if l == nil {
-			l = []any{}
-		}
-		return l, true, nil
-	}
-	if !v.IsConcrete() {
-		return nil, false, nil
-	}
-	var x any
-	if err := v.Decode(&x); err != nil {
-		return nil, false, nil
-	}
-	return x, true, nil
+	return tokenPos{}
 }
 
-// mergeData lays overlay over base: maps merge key by key, anything else
-// replaces, and an explicit null removes the key.
+// unifyFiles merges the files of one layer as CUE would unify data:
+// mappings merge, and one path set to two different values is an error
+// naming both places.
+func unifyFiles(files []*fileData) (*fileData, diag.List) {
+	out := newFileData()
+	out.data = map[string]any{}
+	var problems diag.List
+	for _, f := range files {
+		out.data = unify(out.data, f.data, nil, out, f, &problems)
+		out.pos.merge(f.pos)
+		out.vals.merge(f.vals)
+		out.open = append(out.open, f.open...)
+	}
+	return out, problems
+}
+
+func unify(a, b any, p Path, ap, bp *fileData, problems *diag.List) any {
+	am, ok1 := a.(map[string]any)
+	bm, ok2 := b.(map[string]any)
+	if ok1 && ok2 {
+		for k, v := range bm {
+			if cur, ok := am[k]; ok {
+				am[k] = unify(cur, v, append(p[:len(p):len(p)], k), ap, bp, problems)
+			} else {
+				am[k] = v
+			}
+		}
+		return am
+	}
+	if !reflect.DeepEqual(a, b) {
+		*problems = append(*problems, diag.At(bp.vals.Of(p), p.String(), "conflicting values %s and %s (the other is set at %s)",
+			show(a), show(b), diag.FormatPos(ap.vals.Of(p))))
+	}
+	return b
+}
+
+// overlayData lays an environment over the base: maps merge key by key,
+// anything else replaces, and an explicit null removes the key.
+func overlayData(base, ov *fileData) *fileData {
+	base.data = mergeData(base.data, ov.data)
+	base.pos.merge(ov.pos)
+	base.vals.merge(ov.vals)
+	base.open = append(base.open, ov.open...)
+	return base
+}
+
 func mergeData(base, overlay any) any {
 	bm, ok1 := base.(map[string]any)
 	om, ok2 := overlay.(map[string]any)
 	if !ok1 || !ok2 {
 		return overlay
 	}
-	out := make(map[string]any, len(bm))
-	for k, v := range bm {
-		out[k] = v
-	}
 	for k, v := range om {
 		if v == nil {
-			delete(out, k)
+			delete(bm, k)
 			continue
 		}
-		if cur, ok := out[k]; ok {
-			out[k] = mergeData(cur, v)
+		if cur, ok := bm[k]; ok {
+			bm[k] = mergeData(cur, v)
 		} else {
-			out[k] = v
+			bm[k] = v
 		}
 	}
-	return out
+	return bm
 }
 
-func normalizeValues(p *Platform) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("normalize platform: %w", err)
-	}
-	*p = Platform{}
-	if err := json.Unmarshal(b, p); err != nil {
-		return fmt.Errorf("normalize platform: %w", err)
-	}
-	return nil
-}
-
-func isNullAt(v cue.Value, path Path) bool {
-	sels := make([]cue.Selector, len(path))
-	for i, p := range path {
-		sels[i] = cue.Str(p)
-	}
-	return v.LookupPath(cue.MakePath(sels...)).IsNull()
-}
-
-// fromCUEFiltered is fromCUE without the errors whose path skip accepts.
-func fromCUEFiltered(err error, skip func(Path) bool) diag.List {
-	var out diag.List
-	for _, e := range cueerrors.Errors(err) {
-		if skip(errPath(e)) {
-			continue
-		}
-		out = append(out, fromCUE(e, nil)...)
-	}
-	return out
-}
-
-// fromCUE turns CUE errors into diagnostics. Positions inside pono's own
-// schema are useless to a user, so they are replaced with the position of
-// the user's value at the same path when pos knows it.
-func fromCUE(err error, pos *Positions) diag.List {
-	var out diag.List
-	for _, e := range cueerrors.Errors(err) {
-		path := errPath(e)
-		var p token.Pos
-		for _, cand := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
-			if cand.IsValid() && cand.Filename() != schemaFile {
-				p = cand
-				break
+// lookup finds the value at p in data.
+func lookup(data any, p Path) (any, bool) {
+	for _, e := range p {
+		switch x := data.(type) {
+		case map[string]any:
+			v, ok := x[e]
+			if !ok {
+				return nil, false
 			}
+			data = v
+		case []any:
+			i := 0
+			if _, err := fmt.Sscan(e, &i); err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			data = x[i]
+		default:
+			return nil, false
 		}
-		if !p.IsValid() && pos != nil {
-			p = pos.Of(path)
-		}
-		format, args := e.Msg()
-		subject := ""
-		if len(path) > 0 {
-			subject = path.String()
-		}
-		out = append(out, diag.Diagnostic{Pos: diag.FormatPos(p), Subject: subject, Message: fmt.Sprintf(format, args...)})
 	}
-	return out
-}
-
-// errPath is the platform path of a CUE error, without the schema's
-// #Platform prefix.
-func errPath(e cueerrors.Error) Path {
-	path := Path(e.Path())
-	if len(path) > 0 && path[0] == "#Platform" {
-		path = path[1:]
-	}
-	return path
+	return data, true
 }

@@ -16,14 +16,16 @@ func P(elems ...string) Path { return Path(elems) }
 
 func (p Path) key() string { return strings.Join(p, "\x1f") }
 
-// String renders the path as CUE does, quoting labels that are not identifiers.
+// String renders the path with dots, as an admin reads it
+// (extensions.hello-app.version); only labels that would be ambiguous
+// (empty, or holding a dot, a space, a quote) are quoted.
 func (p Path) String() string {
 	var b strings.Builder
 	for i, e := range p {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		if isIdent(e) {
+		if plainLabel(e) {
 			b.WriteString(e)
 		} else {
 			b.WriteString(strconv.Quote(e))
@@ -32,20 +34,22 @@ func (p Path) String() string {
 	return b.String()
 }
 
-func isIdent(s string) bool {
+func plainLabel(s string) bool {
 	if s == "" {
 		return false
 	}
-	for i, r := range s {
+	for _, r := range s {
 		switch {
-		case r == '_' || r == '$' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
-		case i > 0 && r >= '0' && r <= '9':
+		case r == '_' || r == '$' || r == '-' || r == '/' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
 		default:
 			return false
 		}
 	}
 	return true
 }
+
+// tokenPos is CUE's source position, which diagnostics format.
+type tokenPos = token.Pos
 
 // Positions maps platform paths to where the user wrote them.
 type Positions struct{ m map[string]token.Pos }
@@ -66,4 +70,11 @@ func (ps *Positions) Of(p Path) token.Pos {
 		}
 	}
 	return token.NoPos
+}
+
+// merge copies every position of o into ps (o wins).
+func (ps *Positions) merge(o *Positions) {
+	for k, v := range o.m {
+		ps.m[k] = v
+	}
 }

@@ -1,0 +1,286 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"cuelang.org/go/cue"
+
+	"github.com/pono-gitops/pono/compiler/diag"
+)
+
+// The schema is applied to plain data piece by piece rather than by
+// unifying the whole platform with #Platform: CUE looks fields up by a
+// linear scan, so unifying a struct of N fields costs N², and a platform
+// with 40,000 globals took seconds. Here each map is walked in Go, each
+// key is checked with Allows, and only leaves (a version, a name, a
+// parameter value) are unified with their schema: linear in the input.
+// The embedded schema stays the single source of truth for field names,
+// types, patterns and defaults.
+
+type schemaKind int
+
+const (
+	kindFree   schemaKind = iota // anything: globals.<key>
+	kindObject                   // any mapping: values
+	kindMap                      // a mapping of named entries: extensions
+	kindStruct                   // a record with known fields: an extension
+	kindList                     // a list: needs
+	kindLeaf                     // a scalar constraint: a version
+)
+
+type schemaNode struct {
+	v      cue.Value
+	kind   schemaKind
+	fields map[string]*schemaField
+	order  []string    // field names in schema order
+	elem   *schemaNode // kindMap, kindList
+	desc   string      // what a value must be, in words
+}
+
+func (n *schemaNode) describe() string {
+	if n.desc == "" {
+		n.desc = describe(n.v)
+	}
+	return n.desc
+}
+
+type schemaField struct {
+	name     string
+	required bool
+	node     *schemaNode
+	def      any // the default, when hasDef
+	hasDef   bool
+}
+
+// schema is #Platform prepared for walking; nodes are built once per
+// schema position (all extensions share one node).
+type schema struct {
+	ctx  *cue.Context
+	top  cue.Value
+	root *schemaNode
+}
+
+func newSchema(ctx *cue.Context, platform cue.Value) (*schema, error) {
+	s := &schema{ctx: ctx, top: ctx.CompileString("_")}
+	root, err := s.node(platform, 0)
+	if err != nil {
+		return nil, err
+	}
+	s.root = root
+	return s, nil
+}
+
+func (s *schema) node(v cue.Value, depth int) (*schemaNode, error) {
+	if depth > 20 {
+		return nil, fmt.Errorf("embedded platform schema nests too deep")
+	}
+	n := &schemaNode{v: v}
+	switch v.IncompleteKind() {
+	case cue.TopKind:
+		n.kind = kindFree
+	case cue.StructKind:
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			return nil, fmt.Errorf("embedded platform schema: %w", err)
+		}
+		n.fields = map[string]*schemaField{}
+		for it.Next() {
+			name := it.Selector().Unquoted()
+			child, err := s.node(it.Value(), depth+1)
+			if err != nil {
+				return nil, err
+			}
+			f := &schemaField{name: name, required: it.Selector().ConstraintType() == cue.RequiredConstraint, node: child}
+			if d, ok := it.Value().Default(); ok && d.IsConcrete() && child.kind == kindLeaf {
+				var x any
+				if err := d.Decode(&x); err == nil {
+					f.def, f.hasDef = x, true
+				}
+			}
+			n.fields[name] = f
+			n.order = append(n.order, name)
+		}
+		if len(n.fields) > 0 {
+			n.kind = kindStruct
+			break
+		}
+		// A struct without fields is a map: its entries share the schema
+		// the pattern gives any allowed name.
+		probe := v.FillPath(cue.MakePath(cue.Str("x")), s.top).LookupPath(cue.MakePath(cue.Str("x")))
+		if probe.IncompleteKind() == cue.TopKind {
+			n.kind = kindObject
+			break
+		}
+		elem, err := s.node(probe, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		n.kind, n.elem = kindMap, elem
+	case cue.ListKind:
+		elem, err := s.node(v.LookupPath(cue.MakePath(cue.AnyIndex)), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		n.kind, n.elem = kindList, elem
+	default:
+		n.kind = kindLeaf
+	}
+	return n, nil
+}
+
+// checker applies the schema to one layer (final false: no required
+// fields, nulls allowed in an overlay) or to the merged platform (final:
+// required fields checked, defaults filled in).
+type checker struct {
+	s       *schema
+	fields  *Positions // field (key) positions
+	vals    *Positions // value positions
+	final   bool
+	overlay bool
+	diags   diag.List
+}
+
+func (c *checker) errAt(p Path, atKey bool, format string, args ...any) {
+	c.errIn(p, p, atKey, format, args...)
+}
+
+// errIn reports a problem at p's position under the subject path s.
+func (c *checker) errIn(p, s Path, atKey bool, format string, args ...any) {
+	pos := c.fields.Of(p)
+	if !atKey {
+		if vp := c.vals.Of(p); vp.IsValid() {
+			pos = vp
+		}
+	}
+	subject := ""
+	if len(s) > 0 {
+		subject = s.String()
+	}
+	c.diags = append(c.diags, diag.At(pos, subject, format, args...))
+}
+
+// check returns d with defaults filled in (when final).
+func (c *checker) check(n *schemaNode, d any, p Path) any {
+	switch n.kind {
+	case kindFree:
+		return d
+	case kindObject:
+		if d == nil {
+			return map[string]any{}
+		}
+		if _, ok := d.(map[string]any); !ok {
+			c.errAt(p, false, "must be a mapping, not %s", show(d))
+		}
+		return d
+	case kindMap:
+		m, ok := c.mapping(d, p)
+		if !ok {
+			return d
+		}
+		out := make(map[string]any, len(m))
+		for _, k := range sortedKeys(m) {
+			child := append(p[:len(p):len(p)], k)
+			if !n.v.Allows(cue.Str(k)) {
+				c.errIn(child, p, true, "%s", badName(k))
+				continue
+			}
+			if m[k] == nil && c.overlay {
+				out[k] = nil
+				continue
+			}
+			out[k] = c.check(n.elem, m[k], child)
+		}
+		return out
+	case kindStruct:
+		m, ok := c.mapping(d, p)
+		if !ok {
+			return d
+		}
+		out := make(map[string]any, len(n.fields))
+		for _, k := range sortedKeys(m) {
+			if _, known := n.fields[k]; !known {
+				c.errIn(append(p[:len(p):len(p)], k), p, true, "unknown field %q (the fields here are %s)", k, strings.Join(n.order, ", "))
+			}
+		}
+		for _, name := range n.order {
+			f := n.fields[name]
+			child := append(p[:len(p):len(p)], name)
+			v, set := m[name]
+			switch {
+			case set && v == nil && c.overlay:
+				out[name] = nil
+			case set:
+				out[name] = c.check(f.node, v, child)
+			case !c.final:
+			case f.required:
+				c.errAt(p, true, "%s is required", name)
+			case f.hasDef:
+				out[name] = f.def
+			case f.node.kind == kindLeaf:
+				// optional, no default: stays absent
+			default:
+				out[name] = c.check(f.node, nil, child)
+			}
+		}
+		return out
+	case kindList:
+		if d == nil {
+			return []any{}
+		}
+		l, ok := d.([]any)
+		if !ok {
+			c.errAt(p, false, "must be a list of %s, not %s", plural(n.elem.describe()), show(d))
+			return d
+		}
+		out := make([]any, len(l))
+		for i, e := range l {
+			out[i] = c.check(n.elem, e, append(p[:len(p):len(p)], fmt.Sprint(i)))
+		}
+		return out
+	}
+	if err := n.v.Unify(c.s.ctx.Encode(d)).Validate(cue.Concrete(true)); err != nil {
+		c.errAt(p, false, "must be %s, not %s%s", n.describe(), show(d), tooLong(n, d))
+	}
+	return d
+}
+
+// mapping is d as a map; null counts as an empty one (an empty
+// "parameters:" in YAML).
+func (c *checker) mapping(d any, p Path) (map[string]any, bool) {
+	switch m := d.(type) {
+	case nil:
+		return map[string]any{}, true
+	case map[string]any:
+		return m, true
+	}
+	c.errAt(p, false, "must be a mapping, not %s", show(d))
+	return nil, false
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// badName says why k is not a valid name.
+func badName(k string) string {
+	if n := utf8.RuneCountInString(k); n > 63 {
+		return fmt.Sprintf("the name %s is %d characters long: it must be %s", show(k), n, describeKey())
+	}
+	return fmt.Sprintf("the name %s must be %s", show(k), describeKey())
+}
+
+// tooLong says how long a name is when its length is the problem.
+func tooLong(n *schemaNode, d any) string {
+	if s, ok := d.(string); ok && n.describe() == describeKey() && utf8.RuneCountInString(s) > 63 {
+		return fmt.Sprintf(" (%d characters)", utf8.RuneCountInString(s))
+	}
+	return ""
+}
