@@ -35,6 +35,7 @@ type pending struct {
 
 func (b *build) run() *Result {
 	b.checkSources()
+	b.checkPolicy()
 	exts := sortedKeys(b.p.Extensions)
 
 	// Resolve each distinct chart once, in parallel.
@@ -119,6 +120,20 @@ func (b *build) checkSources() {
 		}
 		if s.BuildVersion != "" && s.Path == "" {
 			b.errAt(spec.P("sources", name, "buildVersion"), "source "+name, "buildVersion applies only to path sources")
+		}
+	}
+}
+
+// checkPolicy rejects policy.allow entries for extensions the platform
+// does not have: a typo there would otherwise allow nothing, silently.
+func (b *build) checkPolicy() {
+	for _, name := range sortedKeys(b.p.Policy.Allow) {
+		if _, ok := b.p.Extensions[name]; !ok {
+			known := "it has none"
+			if len(b.p.Extensions) > 0 {
+				known = "extensions: " + strings.Join(sortedKeys(b.p.Extensions), ", ")
+			}
+			b.errAt(spec.P("policy", "allow", name), "policy", "allow names %q, which is not an extension of this platform (%s)", name, known)
 		}
 	}
 }

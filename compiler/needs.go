@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
@@ -19,9 +20,18 @@ func (b *build) resolveNeeds(rels []*pending) {
 		}
 	}
 	graph := map[string][]string{}
+	// entry is where each edge was written: the needs entry of the
+	// extension or instance.
+	type written struct {
+		path spec.Path
+		text string
+	}
+	entry := map[[2]string]written{}
+	byName := map[string]*pending{}
 	for _, p := range rels {
+		byName[p.rel.Name] = p
 		set := map[string]bool{}
-		for _, n := range p.rel.Needs {
+		for i, n := range p.rel.Needs {
 			var targets []string
 			known := false
 			if strings.Contains(n, "/") {
@@ -35,15 +45,18 @@ func (b *build) resolveNeeds(rels []*pending) {
 				}
 			}
 			if !known {
-				b.errAt(append(append([]string(nil), p.extPath...), "needs"), "extension "+p.rel.Extension, "needs %q, which is not an extension (or extension/instance) of this platform", n)
+				b.errAt(b.needsEntry(p, i), "extension "+p.rel.Extension, "needs %q, which is not an extension (or extension/instance) of this platform", n)
 				continue
 			}
 			for _, t := range targets {
 				if t == p.rel.Name {
-					b.errAt(append(append([]string(nil), p.extPath...), "needs"), "extension "+p.rel.Extension, "release %q needs itself", t)
+					b.errAt(b.needsEntry(p, i), "extension "+p.rel.Extension, "release %q needs itself", t)
 					continue
 				}
 				set[t] = true
+				if _, ok := entry[[2]string{p.rel.Name, t}]; !ok {
+					entry[[2]string{p.rel.Name, t}] = written{b.needsEntry(p, i), n}
+				}
 			}
 		}
 		needs := make([]string, 0, len(set))
@@ -55,8 +68,33 @@ func (b *build) resolveNeeds(rels []*pending) {
 		graph[p.rel.Name] = needs
 	}
 	if cycle := findCycle(graph); cycle != nil {
-		b.errAt(nil, "needs", "dependency cycle: %s", strings.Join(cycle, " -> "))
+		names := make([]string, len(cycle))
+		for i, r := range cycle {
+			names[i] = needsName(byName[r].rel)
+		}
+		e := entry[[2]string{cycle[0], cycle[1]}]
+		b.errAt(e.path, "extension "+byName[cycle[0]].rel.Extension,
+			"needs %q, which closes a dependency cycle: %s", e.text, strings.Join(names, " -> "))
 	}
+}
+
+// needsEntry is the path of the i-th need of p: an instance's needs follow
+// its extension's.
+func (b *build) needsEntry(p *pending, i int) spec.Path {
+	ext := b.p.Extensions[p.rel.Extension]
+	if i < len(ext.Needs) || p.rel.Instance == "" {
+		return spec.P("extensions", p.rel.Extension, "needs", strconv.Itoa(i))
+	}
+	return spec.P("extensions", p.rel.Extension, "instances", p.rel.Instance, "needs", strconv.Itoa(i-len(ext.Needs)))
+}
+
+// needsName names a release as needs entries do: extension, or
+// extension/instance.
+func needsName(r Release) string {
+	if r.Instance != "" {
+		return r.Extension + "/" + r.Instance
+	}
+	return r.Extension
 }
 
 // findCycle returns one cycle in graph, or nil.
@@ -100,16 +138,17 @@ func findCycle(graph map[string][]string) []string {
 	return nil
 }
 
-// checkStatic runs the checks that need no chart: sources, each extension's
-// source, and that needs name declared extensions.
+// checkStatic runs the checks that need no chart: sources, policy, each
+// extension's source, and that needs name declared extensions.
 func (b *build) checkStatic() {
 	b.checkSources()
+	b.checkPolicy()
 	for _, name := range sortedKeys(b.p.Extensions) {
 		b.chartKeyFor(name)
-		for _, n := range b.p.Extensions[name].Needs {
+		for i, n := range b.p.Extensions[name].Needs {
 			ext, _, _ := strings.Cut(n, "/")
 			if _, ok := b.p.Extensions[ext]; !ok {
-				b.errAt(spec.P("extensions", name, "needs"), "extension "+name, "needs %q, which is not an extension of this platform", n)
+				b.errAt(spec.P("extensions", name, "needs", strconv.Itoa(i)), "extension "+name, "needs %q, which is not an extension of this platform", n)
 			}
 		}
 	}

@@ -84,6 +84,14 @@ func (b *build) render(rels []*pending, res *Result) {
 
 func (b *build) warnDifferences(subject string, d manifest.Differences) {
 	for _, f := range d.Fields {
+		if f.OneSided {
+			where := "field " + f.Field + " has keys"
+			if f.Field == "" {
+				where = "it has top-level fields"
+			}
+			b.warn(subject, "%s: %s that only one of two renders of the same input produces (a randomised name or condition): they are left out of the compiled manifests, and every upgrade changes them", f.Object, where)
+			continue
+		}
 		b.warn(subject, "%s: field %s differs between two renders of the same input (randAlphaNum, now, uuid or similar): every upgrade changes it", f.Object, f.Field)
 	}
 	if len(d.OnlyFirst)+len(d.OnlySecond) == 0 {

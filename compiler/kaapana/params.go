@@ -114,6 +114,11 @@ func ResolveParams(params []Param, given map[string]any, globals map[string]any)
 			continue
 		}
 		resolved, msg := checkValue(p, v)
+		if msg == "" && p.Type == TypeListMulti {
+			if d, ok := duplicateEntry(v); ok {
+				msg = fmt.Sprintf("entry %q is listed twice", d)
+			}
+		}
 		if msg != "" {
 			probs = append(probs, ParamProblem{name, true, fmt.Sprintf("parameter %q: %s", name, msg)})
 			continue
@@ -217,6 +222,21 @@ func checkValue(p Param, v any) (any, string) {
 		return strings.Join(items, ","), ""
 	}
 	return nil, fmt.Sprintf("type %s takes no value", p.Type)
+}
+
+// duplicateEntry finds an entry given twice in a list_multi value:
+// Kaapana's form cannot submit one, and the joined value would carry it twice.
+func duplicateEntry(v any) (string, bool) {
+	l, _ := v.([]any)
+	seen := map[string]bool{}
+	for _, e := range l {
+		s, _ := e.(string)
+		if seen[s] {
+			return s, true
+		}
+		seen[s] = true
+	}
+	return "", false
 }
 
 func describe(v any) string {

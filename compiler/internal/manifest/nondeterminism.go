@@ -11,10 +11,13 @@ import (
 // canonical output, so the compiled output stays byte-identical.
 const Varies = "(pono: differs between renders)"
 
-// FieldDiff is a field whose value differs between two renders.
+// FieldDiff is a field whose value differs between two renders, or a map
+// with keys only one render has (OneSided: those keys are left out of the
+// output, since their names may be what is random).
 type FieldDiff struct {
-	Object string
-	Field  string
+	Object   string
+	Field    string
+	OneSided bool
 }
 
 // Differences are what two renders of the same release disagree on.
@@ -108,38 +111,43 @@ func sortedGroups(m map[string][]Object) []string {
 // maskObject masks a against b and records the differing fields under the
 // masked ID (a randomised name reads Varies, so the report is stable too).
 func maskObject(a, b Object, d *Differences) Object {
-	var fields []string
+	var fields []FieldDiff
 	a.Body = maskValue(a.Body, b.Body, "", &fields).(map[string]any)
 	if md, ok := a.Body["metadata"].(map[string]any); ok {
 		a.Name, _ = md["name"].(string)
 		a.Namespace, _ = md["namespace"].(string)
 	}
-	sort.Strings(fields)
 	for _, f := range fields {
-		d.Fields = append(d.Fields, FieldDiff{Object: a.ID(), Field: f})
+		f.Object = a.ID()
+		d.Fields = append(d.Fields, f)
 	}
 	return a
 }
 
-// maskValue compares a with b (b may lack keys a has, and the other way
-// round) and returns a with every differing leaf replaced by Varies.
-func maskValue(a, b any, path string, fields *[]string) any {
+// maskValue compares a with b and returns a with every differing leaf
+// replaced by Varies; a key only one of them has is dropped from a.
+func maskValue(a, b any, path string, fields *[]FieldDiff) any {
 	am, ok1 := a.(map[string]any)
 	bm, ok2 := b.(map[string]any)
 	if ok1 && ok2 {
+		// Reported once per map, without the keys: their names may be the
+		// random part, and the report must be as stable as the output.
+		oneSided := false
 		for k, v := range am {
 			if bv, ok := bm[k]; ok {
 				am[k] = maskValue(v, bv, joinPath(path, k), fields)
 			} else {
-				*fields = append(*fields, joinPath(path, k))
-				am[k] = Varies
+				oneSided = true
+				delete(am, k)
 			}
 		}
 		for k := range bm {
 			if _, ok := am[k]; !ok {
-				*fields = append(*fields, joinPath(path, k))
-				am[k] = Varies
+				oneSided = true
 			}
+		}
+		if oneSided {
+			*fields = append(*fields, FieldDiff{Field: path, OneSided: true})
 		}
 		return am
 	}
@@ -154,7 +162,7 @@ func maskValue(a, b any, path string, fields *[]string) any {
 	if reflect.DeepEqual(a, b) {
 		return a
 	}
-	*fields = append(*fields, path)
+	*fields = append(*fields, FieldDiff{Field: path})
 	return Varies
 }
 
