@@ -140,6 +140,7 @@ type checker struct {
 	vals    *Positions // value positions
 	final   bool
 	overlay bool
+	start   tokenPos // the layer's first file, for errors about the whole platform
 	diags   diag.List
 }
 
@@ -154,6 +155,9 @@ func (c *checker) errIn(p, s Path, atKey bool, format string, args ...any) {
 		if vp := c.vals.Of(p); vp.IsValid() {
 			pos = vp
 		}
+	}
+	if !pos.IsValid() {
+		pos = c.start
 	}
 	subject := ""
 	if len(s) > 0 {

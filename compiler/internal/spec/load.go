@@ -54,6 +54,27 @@ func Load(dir, env string) (*Loaded, error) { return LoadContext(context.Backgro
 // the input come back as a *diag.Err listing all of them with positions;
 // other errors (I/O, ctx ending) are returned wrapped.
 func LoadContext(ctx context.Context, dir, env string) (*Loaded, error) {
+	// Parsing a large file cannot be interrupted, so the load runs on its
+	// own goroutine and ctx ending returns at once; the goroutine finishes
+	// (or the CUE child is killed) in the background.
+	type result struct {
+		l   *Loaded
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, err := load(ctx, dir, env)
+		done <- result{l, err}
+	}()
+	select {
+	case r := <-done:
+		return r.l, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("loading the platform: %w", ctx.Err())
+	}
+}
+
+func load(ctx context.Context, dir, env string) (*Loaded, error) {
 	root, err := safefs.Open(dir, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read platform directory: %w", err)
@@ -225,6 +246,7 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 	var problems diag.List
 	merged := newFileData()
 	var files []string
+	var baseStart tokenPos
 	for i, l := range layers {
 		files = append(files, l.files...)
 		lay, errs := unifyFiles(l.data)
@@ -232,11 +254,11 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 		if errs.HasErrors() {
 			continue
 		}
-		c := &checker{s: sch, fields: lay.pos, vals: lay.vals, overlay: i > 0}
+		c := &checker{s: sch, fields: lay.pos, vals: lay.vals, overlay: i > 0, start: lay.vals.Of(nil)}
 		c.check(sch.root, lay.data, nil)
 		problems = append(problems, c.diags...)
 		if i == 0 {
-			merged = lay
+			merged, baseStart = lay, lay.vals.Of(nil)
 		} else {
 			merged = overlayData(merged, lay)
 		}
@@ -247,7 +269,7 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 	if problems.HasErrors() {
 		return nil, problems.AsError()
 	}
-	c := &checker{s: sch, fields: merged.pos, vals: merged.vals, final: true}
+	c := &checker{s: sch, fields: merged.pos, vals: merged.vals, final: true, start: baseStart}
 	full := c.check(sch.root, merged.data, nil)
 	problems = append(problems, c.diags...)
 	for _, o := range merged.open {
