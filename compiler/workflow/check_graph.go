@@ -88,32 +88,48 @@ func podName(runIDLen int, taskID string) string {
 	return n
 }
 
-// checkPodNames finds the shortest run id for which two tasks get the same
-// pod name, and reports the pair when a typical run id is that long.
+// checkPodNames finds, for each pair of tasks, the shortest run id for
+// which they get the same pod name, and reports the pairs that collide for
+// a typical run id. Every pair collides once the run id alone fills the
+// 62 characters, so MaxRunIDLength is always below that.
 func checkPodNames(rw *resolvedWorkflow) {
 	rw.maxRunID = maxPodName
-	ids := rw.ids
-	if len(ids) < 2 {
+	if len(rw.ids) < 2 {
 		return
 	}
+	reported := map[[2]string]bool{}
 	for l := 0; l <= maxPodName; l++ {
-		seen := make(map[string]string, len(ids))
-		for _, id := range ids {
+		seen := make(map[string]string, len(rw.ids))
+		for _, id := range rw.ids {
 			n := podName(l, id)
-			other, clash := seen[n]
 			if n == "" {
 				continue
 			}
+			other, clash := seen[n]
 			if !clash {
 				seen[n] = id
 				continue
 			}
-			rw.maxRunID = l - 1
-			if l <= TypicalRunIDLength {
-				rw.c.errorf(p("tasks", id), "tasks %s and %s get the same pod name %q from run ids of %d characters or more (KaapanaTaskOperator cuts <run id>-<task id> to %d characters; a run Kaapana starts has a run id of %d): make the task ids differ earlier",
-					other, id, n, l, maxPodName, TypicalRunIDLength)
+			rw.maxRunID = min(rw.maxRunID, l-1)
+			pair := [2]string{other, id}
+			if l > TypicalRunIDLength || reported[pair] {
+				continue
 			}
+			reported[pair] = true
+			rw.c.errorf(p("tasks", id), "tasks %s and %s both get the pod name %q from run ids of %d characters on (KaapanaTaskOperator cuts <run id>-<task id> to %d characters; a run Kaapana starts has a run id of %d): make the task ids differ earlier",
+				other, id, runIDPodName(n, l), l, maxPodName, TypicalRunIDLength)
+		}
+		if l > TypicalRunIDLength && rw.maxRunID < maxPodName {
 			return
 		}
 	}
+}
+
+// runIDPodName shows a pod name podName derived with the run id written as
+// <run id>.
+func runIDPodName(n string, runIDLen int) string {
+	if runIDLen == 0 {
+		return n
+	}
+	return "<run id>-" + n[min(len(n), runIDLen+1):]
 }

@@ -134,7 +134,7 @@ func checkForm(c *checker, at []string, f *UIForm) {
 		return
 	}
 	if nonString(f) {
-		c.warnf(dp, "workflow-api passes a %s form's value to KaapanaTaskOperator as it is, and BaseEnv.value must be a string, so runs started from Kaapana's UI fail (a list or str form avoids it); pono passes the default to the operator as %q", formName(f), mustDefaultString(f))
+		c.warnf(dp, "workflow-api passes %s form's value to KaapanaTaskOperator as it is, and BaseEnv.value must be a string, so runs started from Kaapana's UI fail (a list or str form avoids it); pono passes the default to the operator as %q", formName(f), mustDefaultString(f))
 	}
 }
 
@@ -244,10 +244,13 @@ func nonString(f *UIForm) bool {
 }
 
 func formName(f *UIForm) string {
-	if f.Type == "list" {
-		return "multiselectable list"
+	switch f.Type {
+	case "list":
+		return "a multiselectable list"
+	case "int":
+		return "an int"
 	}
-	return f.Type
+	return "a " + f.Type
 }
 
 // formDefaultString is the default as the operator's env gets it: scalars

@@ -105,7 +105,7 @@ func resolveContainer(c *checker, name string, ct Container, plat Platform, pcs 
 			rc.byName = false
 		}
 		if plat.BuildVersion == "" {
-			c.errorf(p("containers", name, "image"), "has no image and the platform no build version to tag the default %s/%s:<build version> with: set image or the build version", plat.Registry, name)
+			c.errorf(p("containers", name, "image"), "has no image, and the platform has no build version to tag the default %s with: set image or the build version", strings.TrimSuffix(rc.image, ":"))
 		}
 	}
 	src := ct.ProcessingContainer
