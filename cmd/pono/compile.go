@@ -98,21 +98,21 @@ func newCompileCmd(s streams) *cobra.Command {
 			if out == "" {
 				return usageErr(fmt.Errorf("compile: -o OUT is required"))
 			}
+			// Refuse before the work: the output is checked again when written.
+			if err := compiler.CheckOutput(out, args[0]); err != nil {
+				return err
+			}
 			res, err := f.action(s).Run(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			printWarnings(s.err, res)
-			if err := res.WriteDir(out); err != nil {
+			o := compiler.Output{Dir: out, PlatformDir: args[0], WriteLock: len(res.LockChanges) > 0}
+			if err := res.Write(cmd.Context(), o); err != nil {
 				return err
 			}
-			if len(res.LockChanges) > 0 {
-				if err := res.WriteLock(args[0]); err != nil {
-					return err
-				}
-				for _, c := range res.LockChanges {
-					fmt.Fprintf(s.err, "pono.lock: %s\n", c)
-				}
+			for _, c := range res.LockChanges {
+				fmt.Fprintf(s.err, "pono.lock: %s\n", c)
 			}
 			fmt.Fprintf(s.out, "compiled platform %s: %d releases into %s\n", res.Platform.Name, len(res.Releases), out)
 			return printReleases(s.out, res.Releases)
