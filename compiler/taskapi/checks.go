@@ -3,11 +3,16 @@ package taskapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"path"
+	"reflect"
 	"regexp"
 	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -34,6 +39,8 @@ func (c checker) report(sev Severity, p jsonPath, format string, args ...any) {
 
 func checkProcessingContainer(pc *ProcessingContainer, doc *document, r *Report) {
 	c := checker{doc: doc, r: r}
+	c.numericString(jsonPath{}.key("api_version"))
+	c.placeholders(doc.root, nil)
 	seen := map[string]int{}
 	for i, t := range pc.Templates {
 		p := jsonPath{}.key("templates").idx(i)
@@ -95,10 +102,24 @@ func (c checker) template(t *TaskTemplate, p jsonPath) {
 			envs[e.Name] = i
 		}
 		if len(e.Choices) > 0 && e.Value != "" && !contains(e.Choices, e.Value) {
-			c.warnf(ep.key("value"), "default %q is not one of the choices %q", e.Value, e.Choices)
+			c.warnf(ep.key("value"), "default %q is not one of the choices %s", e.Value, c.choicesText(ep.key("choices")))
 		}
 	}
 	c.resources(t.Resources, p.key("resources"))
+}
+
+// choicesText shows the choices at p as written: strings quoted, numbers
+// bare.
+func (c checker) choicesText(p jsonPath) string {
+	list, ok := c.doc.nodes[p.String()].(*ast.ListLit)
+	if !ok {
+		return "[]"
+	}
+	out := make([]string, len(list.Elts))
+	for i, e := range list.Elts {
+		out[i] = nodeText(e)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
 }
 
 func contains(list []string, s string) bool {
@@ -157,7 +178,41 @@ func (c checker) resources(res *Resources, p jsonPath) {
 // kubelet hold memory in a signed 64-bit integer of bytes.
 const maxQuantity = math.MaxInt64
 
+// numericString warns about an integer written as a string, which
+// Kaapana's models convert silently.
+func (c checker) numericString(p jsonPath) {
+	if lit, ok := c.doc.nodes[p.String()].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+		if _, numeric := numericString(lit); !numeric {
+			return // the schema reports it
+		}
+		c.warnf(p, "%s is a string; Kaapana converts it to a number: write %s", lit.Value, strings.Trim(lit.Value, `"`))
+	}
+}
+
+// placeholders warns about Jinja placeholders in a processing-container's
+// strings: Kaapana renders them in its CLI's validate, but not when it
+// reads the file from the image to run a task, so pono never renders them.
+func (c checker) placeholders(n ast.Expr, p jsonPath) {
+	switch n := n.(type) {
+	case *ast.StructLit:
+		for _, e := range n.Elts {
+			if f, ok := e.(*ast.Field); ok {
+				c.placeholders(f.Value, p.key(labelName(f.Label)))
+			}
+		}
+	case *ast.ListLit:
+		for i, e := range n.Elts {
+			c.placeholders(e, p.idx(i))
+		}
+	case *ast.BasicLit:
+		if n.Kind == token.STRING && (strings.Contains(n.Value, "{{") || strings.Contains(n.Value, "{%")) {
+			c.warnf(p, "%s looks like a Jinja placeholder; processing-container.json files are not rendered (Kaapana does not render them at run time either), so the container gets it as written", n.Value)
+		}
+	}
+}
+
 func (c checker) scaleRule(r *ScaleRule, p jsonPath) {
+	c.numericString(p.key("scale_factor"))
 	if r.ScaleFactor < 0 {
 		c.errorf(p.key("scale_factor"), "must not be negative, got %d", r.ScaleFactor)
 	}
@@ -190,6 +245,7 @@ func compileTargetRegex(expr string) (*regexp.Regexp, error) {
 
 func checkTask(t *Task, pc *ProcessingContainer, doc *document, r *Report) {
 	c := checker{doc: doc, r: r}
+	c.numericString(jsonPath{}.key("api_version"))
 	if t.Name == "" {
 		c.errorf(jsonPath{}.key("name"), "must not be empty")
 	} else if _, err := PodName(t.Name); err != nil {
@@ -225,9 +281,10 @@ func checkTask(t *Task, pc *ProcessingContainer, doc *document, r *Report) {
 		for i, v := range vols {
 			vp := jsonPath{}.key(dir).idx(i)
 			if j, dup := seen[v.Name]; dup {
-				c.errorf(vp.key("name"), "duplicate channel %q (also %s[%d])", v.Name, dir, j)
+				c.warnf(vp.key("name"), "channel %q is also bound by %s[%d]; the first volume is used, as Kaapana does", v.Name, dir, j)
+			} else {
+				seen[v.Name] = i
 			}
-			seen[v.Name] = i
 			if tmpl != nil && !hasMount(mounts, v.Name) {
 				c.errorf(vp.key("name"), "template %q has no %s channel %q (has: %s)", tmpl.Identifier, strings.TrimSuffix(dir, "s"), v.Name, mountNames(mounts))
 			}
@@ -245,9 +302,10 @@ func checkTask(t *Task, pc *ProcessingContainer, doc *document, r *Report) {
 	envs := map[string]int{}
 	for i, e := range t.Env {
 		if j, dup := envs[e.Name]; dup {
-			c.warnf(jsonPath{}.key("env").idx(i).key("name"), "env %q is also set by env[%d]; the last value wins", e.Name, j)
+			c.warnf(jsonPath{}.key("env").idx(i).key("name"), "env %q is also set by env[%d]; the first value is used, as Kaapana does", e.Name, j)
+		} else {
+			envs[e.Name] = i
 		}
-		envs[e.Name] = i
 	}
 	c.resources(t.Resources, jsonPath{}.key("resources"))
 	if t.Config != nil {
@@ -286,9 +344,31 @@ func (c checker) config(cfg *Config) {
 func decodeAll(c checker, raws []json.RawMessage, p jsonPath, kind string, newT func() any) {
 	for i, raw := range raws {
 		if err := decodeStrict(raw, newT()); err != nil {
-			c.errorf(p.idx(i), "not a Kubernetes %s: %v", kind, err)
+			c.errorf(p.idx(i), "not a Kubernetes %s: %s", kind, decodeMessage(err))
 		}
 	}
+}
+
+// decodeMessage says what encoding/json found in the document's terms,
+// without Go type names.
+func decodeMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := te.Type.Kind().String()
+		switch te.Type.Kind() {
+		case reflect.Struct, reflect.Map:
+			want = "object"
+		case reflect.Slice, reflect.Array:
+			want = "array"
+		case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
+			want = "integer"
+		}
+		if te.Field == "" {
+			return fmt.Sprintf("must be %s, got %s", want, te.Value)
+		}
+		return fmt.Sprintf("%s: must be %s, got %s", te.Field, want, te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func decodeStrict(raw []byte, v any) error {

@@ -20,6 +20,9 @@ func TestSchemaCrossCheck(t *testing.T) {
 		// diverges names the documented reason pono rejects what the JSON
 		// schema accepts.
 		diverges string
+		// coerces names a value Kaapana's JSON schema rejects but its
+		// pydantic model converts: pono accepts it with a warning.
+		coerces string
 	}
 	pcVariants := []variant{
 		{name: "as is", mutate: func(map[string]any) {}},
@@ -29,7 +32,9 @@ func TestSchemaCrossCheck(t *testing.T) {
 		{name: "missing templates", mutate: func(d map[string]any) { delete(d, "templates") }},
 		{name: "templates not a list", mutate: func(d map[string]any) { d["templates"] = map[string]any{} }},
 		{name: "unknown key", mutate: func(d map[string]any) { d["maintainer"] = "x" }},
-		{name: "api_version string", mutate: func(d map[string]any) { d["api_version"] = "1" }},
+		{name: "api_version string", mutate: func(d map[string]any) { d["api_version"] = "1" }, coerces: "api_version"},
+		{name: "api_version 1.0", mutate: func(d map[string]any) { d["api_version"] = json.Number("1.0") }},
+		{name: "api_version 2.0", mutate: func(d map[string]any) { d["api_version"] = json.Number("2.0") }, diverges: "api_version must be 1"},
 		{name: "api_version 2", mutate: func(d map[string]any) { d["api_version"] = 2 }, diverges: "api_version must be 1"},
 		{name: "template missing identifier", mutate: func(d map[string]any) { delete(tmpl(d), "identifier") }},
 		{name: "template missing inputs", mutate: func(d map[string]any) { delete(tmpl(d), "inputs") }},
@@ -66,7 +71,9 @@ func TestSchemaCrossCheck(t *testing.T) {
 		}},
 		{name: "scale rule bad mode", mutate: func(d map[string]any) { r := rule(); r["mode"] = "median"; out(d)["scale_rule"] = r }},
 		{name: "scale rule bad type", mutate: func(d map[string]any) { r := rule(); r["type"] = "both"; out(d)["scale_rule"] = r }},
-		{name: "scale rule factor string", mutate: func(d map[string]any) { r := rule(); r["scale_factor"] = "2"; out(d)["scale_rule"] = r }},
+		{name: "scale rule factor string", mutate: func(d map[string]any) { r := rule(); r["scale_factor"] = "2"; out(d)["scale_rule"] = r }, coerces: "scale_factor"},
+		{name: "scale rule factor 2.0", mutate: func(d map[string]any) { r := rule(); r["scale_factor"] = json.Number("2.0"); out(d)["scale_rule"] = r }},
+		{name: "scale rule factor true", mutate: func(d map[string]any) { r := rule(); r["scale_factor"] = true; out(d)["scale_rule"] = r }},
 		{name: "scale rule factor fraction", mutate: func(d map[string]any) { r := rule(); r["scale_factor"] = 1.5; out(d)["scale_rule"] = r }},
 		{name: "scale rule missing mode", mutate: func(d map[string]any) { r := rule(); delete(r, "mode"); out(d)["scale_rule"] = r }},
 	}
@@ -113,6 +120,8 @@ func TestSchemaCrossCheck(t *testing.T) {
 		{name: "volume scale rule bad mode", mutate: func(d map[string]any) { r := rule(); r["mode"] = "avg"; vol(d)["scale_rule"] = r }},
 		{name: "resources a string", mutate: func(d map[string]any) { d["resources"] = "big" }},
 		{name: "api_version 2", mutate: func(d map[string]any) { d["api_version"] = 2 }, diverges: "api_version must be 1"},
+		{name: "api_version string", mutate: func(d map[string]any) { d["api_version"] = "1" }, coerces: "api_version"},
+		{name: "api_version 1.0", mutate: func(d map[string]any) { d["api_version"] = json.Number("1.0") }},
 	}
 
 	run := func(t *testing.T, kind Kind, schemaFile, baseFile string, variants []variant) {
@@ -137,6 +146,10 @@ func TestSchemaCrossCheck(t *testing.T) {
 				case v.diverges != "":
 					if !kaapanaOK || ponoOK {
 						t.Errorf("documented divergence %q: Kaapana schema accepts = %v (want true), pono accepts = %v (want false)", v.diverges, kaapanaOK, ponoOK)
+					}
+				case v.coerces != "":
+					if kaapanaOK || !ponoOK || len(r.Warnings()) == 0 {
+						t.Errorf("coerced %s: Kaapana schema accepts = %v (want false), pono accepts = %v with %d warning(s) (want true, a warning)", v.coerces, kaapanaOK, ponoOK, len(r.Warnings()))
 					}
 				case kaapanaOK != ponoOK:
 					t.Errorf("Kaapana schema accepts = %v, pono accepts = %v; pono diagnostics:\n%s\n%s", kaapanaOK, ponoOK, diagLines(r), src)

@@ -18,9 +18,11 @@ var ErrUnknownChannel = errors.New("unknown channel")
 //   - the task's command and resources, when set, replace the template's
 //     wholesale (no deep merge of limits and requests);
 //   - env merges by name: template order is kept, task values override,
-//     names the template does not declare are appended;
+//     names the template does not declare are appended; a name the task
+//     sets twice keeps its first value;
 //   - only template channels with a task volume of the same name are kept,
-//     in template order; the volume's scale rule replaces the channel's.
+//     in template order (the first volume of a channel bound twice); the
+//     volume's scale rule replaces the channel's.
 func NewInstance(tmpl *TaskTemplate, task *Task) (*Instance, error) {
 	in := &Instance{
 		Name:        task.Name,
@@ -54,8 +56,9 @@ func NewInstance(tmpl *TaskTemplate, task *Task) (*Instance, error) {
 	return in, nil
 }
 
-// MergeEnv keeps the template's order, overrides values by name and appends
-// variables the template does not declare.
+// MergeEnv keeps the template's order, overrides values by name (the first
+// override of a name wins) and appends variables the template does not
+// declare.
 func MergeEnv(tmpl []TemplateEnv, overrides []Env) []TemplateEnv {
 	out := make([]TemplateEnv, len(tmpl))
 	copy(out, tmpl)
@@ -63,7 +66,14 @@ func MergeEnv(tmpl []TemplateEnv, overrides []Env) []TemplateEnv {
 	for i, e := range out {
 		index[e.Name] = i
 	}
+	set := map[string]bool{}
 	for _, o := range overrides {
+		// A name the task sets twice keeps its first value, as Kaapana's
+		// merge does (validation warns).
+		if set[o.Name] {
+			continue
+		}
+		set[o.Name] = true
 		if i, ok := index[o.Name]; ok {
 			out[i].Value = o.Value
 			continue
@@ -77,7 +87,10 @@ func MergeEnv(tmpl []TemplateEnv, overrides []Env) []TemplateEnv {
 func mergeChannels(dir string, mounts []IOMount, vols []IOVolume) ([]Channel, error) {
 	byName := make(map[string]IOVolume, len(vols))
 	for _, v := range vols {
-		byName[v.Name] = v
+		// The first volume for a channel is used, as in Kaapana.
+		if _, dup := byName[v.Name]; !dup {
+			byName[v.Name] = v
+		}
 	}
 	out := []Channel{}
 	for _, m := range mounts {

@@ -19,6 +19,16 @@ func TestMergeEnv(t *testing.T) {
 	}
 }
 
+// A name the task sets twice keeps its first value, as Kaapana's merge does.
+func TestMergeEnvDuplicateKeepsFirst(t *testing.T) {
+	got := MergeEnv([]TemplateEnv{{Name: "A", Value: "0"}},
+		[]Env{{Name: "A", Value: "first"}, {Name: "B", Value: "b1"}, {Name: "A", Value: "second"}, {Name: "B", Value: "b2"}})
+	want := []TemplateEnv{{Name: "A", Value: "first"}, {Name: "B", Value: "b1"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("MergeEnv (-want +got):\n%s", diff)
+	}
+}
+
 func TestNewInstance(t *testing.T) {
 	rule := &ScaleRule{ScaleFactor: 2, Type: ScaleLimit, Mode: ModeSum}
 	override := &ScaleRule{ScaleFactor: 5, Type: ScaleRequest, Mode: ModeMaxFileSize}
@@ -54,6 +64,13 @@ func TestNewInstance(t *testing.T) {
 			Env:     []TemplateEnv{{Name: "X", Value: "2"}, {Name: "Y", Value: "3"}},
 			Inputs:  []Channel{{Name: "a", MountedPath: "/a", HostPath: "/h/a", ScaleRule: override}},
 			Outputs: []Channel{{Name: "out", MountedPath: "/out", HostPath: "/h/out"}}},
+	}, {
+		name: "a channel bound twice keeps its first volume",
+		task: Task{Name: "t", Image: "img", Inputs: []IOVolume{{Name: "a", VolumeSource: HostPathVolume{"/first"}}, {Name: "a", VolumeSource: HostPathVolume{"/second"}}}},
+		want: &Instance{Name: "t", Image: "img", Identifier: "down", Description: "downstream", Command: []string{"run"},
+			Resources: tmpl.Resources, Env: []TemplateEnv{{Name: "X", Value: "1"}},
+			Inputs:  []Channel{{Name: "a", MountedPath: "/a", HostPath: "/first", ScaleRule: rule}},
+			Outputs: []Channel{}},
 	}, {
 		name:    "volume naming an unknown channel",
 		task:    Task{Name: "t", Image: "img", Inputs: []IOVolume{{Name: "out", VolumeSource: HostPathVolume{"/h"}}}},

@@ -79,12 +79,12 @@ func ComputeResources(in *Instance, measure MeasureFunc) (*Computed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("measure input channel %q: %w", ch.Name, err)
 		}
-		req, err := requirement(rule.ScaleFactor, size)
+		req, err := requirement(int64(rule.ScaleFactor), size)
 		if err != nil {
 			return nil, fmt.Errorf("scale rule of input channel %q: %w", ch.Name, err)
 		}
 		c.Rules = append(c.Rules, RuleResult{Channel: ch.Name, Type: rule.Type, Mode: rule.Mode, SizeBytes: size,
-			ScaleFactor: rule.ScaleFactor, Required: formatMi(req)})
+			ScaleFactor: int64(rule.ScaleFactor), Required: formatMi(req)})
 		switch rule.Type {
 		case ScaleLimit:
 			if req > limit.bytes {

@@ -2,14 +2,16 @@ package taskapi
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"strconv"
 )
 
 // ProcessingContainer is an image's /processing-container.json.
 type ProcessingContainer struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
-	APIVersion  int            `json:"api_version,omitempty"`
+	APIVersion  Integer        `json:"api_version,omitempty"`
 	Templates   []TaskTemplate `json:"templates"`
 }
 
@@ -45,10 +47,10 @@ type TaskTemplate struct {
 
 // TemplateEnv is an environment variable with its default value.
 type TemplateEnv struct {
-	Name        string   `json:"name"`
-	Value       string   `json:"value"`
-	Choices     []string `json:"choices,omitempty"`
-	Description string   `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Value       string  `json:"value"`
+	Choices     Choices `json:"choices,omitempty"`
+	Description string  `json:"description,omitempty"`
 }
 
 // IOMount is a template channel: its name and where it is mounted.
@@ -81,9 +83,56 @@ func (q *QuantityString) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-quantity", Type: reflect.TypeFor[QuantityString]()}
+		// Left empty for the schema to report (an error would stop the
+		// decoding of the rest of the document).
+		return nil
 	}
 	*q = QuantityString(n.String())
+	return nil
+}
+
+// Integer is an integer field. As Kaapana's pydantic models do, it
+// accepts an integral number written as a float (2.0) or a string ("2");
+// the validator warns about the string form.
+type Integer int64
+
+// UnmarshalJSON accepts 2, 2.0 and "2".
+func (n *Integer) UnmarshalJSON(b []byte) error {
+	text := string(b)
+	if s, err := strconv.Unquote(text); err == nil && len(b) > 0 && b[0] == '"' {
+		text = s
+	}
+	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+		*n = Integer(i)
+		return nil
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		*n = Integer(f)
+		return nil
+	}
+	// Anything else is left at 0 for the schema to report: an error here
+	// would stop encoding/json from decoding the rest of the document.
+	return nil
+}
+
+// Choices are an env variable's allowed values. The schema wants strings;
+// numbers and booleans are kept as written so that messages can show them.
+type Choices []string
+
+// UnmarshalJSON accepts a list of JSON scalars.
+func (c *Choices) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*c = make(Choices, 0, len(raw))
+	for _, r := range raw {
+		var s string
+		if err := json.Unmarshal(r, &s); err != nil {
+			s = string(r)
+		}
+		*c = append(*c, s)
+	}
 	return nil
 }
 
@@ -110,7 +159,7 @@ const (
 // fields take Kaapana's defaults: target_dir "", target_regex ".*",
 // target_glob "*".
 type ScaleRule struct {
-	ScaleFactor int64         `json:"scale_factor"`
+	ScaleFactor Integer       `json:"scale_factor"`
 	Type        ScaleRuleType `json:"type"`
 	Mode        ScaleRuleMode `json:"mode"`
 	TargetDir   *string       `json:"target_dir,omitempty"`
@@ -136,9 +185,9 @@ func deref(p *string, def string) string {
 
 // Task instantiates a template with host paths, env, and runner config.
 type Task struct {
-	Name       string `json:"name"`
-	Image      string `json:"image"`
-	APIVersion int    `json:"api_version,omitempty"`
+	Name       string  `json:"name"`
+	Image      string  `json:"image"`
+	APIVersion Integer `json:"api_version,omitempty"`
 	// TaskTemplate is either an identifier (TemplateRef) or inline.
 	TaskTemplate TemplateRef `json:"taskTemplate"`
 	Command      []string    `json:"command,omitempty"`
