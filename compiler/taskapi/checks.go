@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path"
 	"reflect"
 	"regexp"
@@ -375,4 +376,43 @@ func decodeStrict(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	return dec.Decode(v)
+}
+
+// emptyGlobs warns, for each input channel whose scale rule measures an
+// existing host directory, when the rule's target_glob and target_regex
+// match no file there: the rule then adds nothing, which is rarely meant.
+// Only channels whose template is known are checked.
+func emptyGlobs(t *Task, pc *ProcessingContainer, doc *document, r *Report) {
+	tmpl := t.TaskTemplate.Inline
+	if tmpl == nil && pc != nil {
+		tmpl, _ = pc.Template(t.TaskTemplate.Identifier)
+	}
+	if tmpl == nil {
+		return
+	}
+	c := checker{doc: doc, r: r}
+	for i, v := range t.Inputs {
+		rule := v.ScaleRule
+		if rule == nil {
+			for _, m := range tmpl.Inputs {
+				if m.Name == v.Name {
+					rule = m.ScaleRule
+					break
+				}
+			}
+		}
+		if rule == nil {
+			continue
+		}
+		if fi, err := os.Stat(v.VolumeSource.HostPath); err != nil || !fi.IsDir() {
+			continue
+		}
+		n, err := TargetMatches(os.DirFS(v.VolumeSource.HostPath), rule)
+		if err != nil || n > 0 {
+			continue
+		}
+		c.warnf(jsonPath{}.key("inputs").idx(i).key("volume_source").key("host_path"),
+			"the scale rule of input %q (target_dir %q, target_glob %q, target_regex %q) matches no file in %s: it adds no memory",
+			v.Name, rule.Dir(), rule.Glob(), rule.Regex(), v.VolumeSource.HostPath)
+	}
 }

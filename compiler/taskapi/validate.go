@@ -18,7 +18,9 @@ import (
 type ValidateOptions struct {
 	// Kind of the document; empty guesses it from the content.
 	Kind Kind
-	// Strict turns unknown keys into errors (default: warnings).
+	// Strict turns unknown and duplicate keys into errors (default:
+	// warnings) and warns about scale rules that match no file in an
+	// existing input directory.
 	Strict bool
 	// Lookup resolves {{ env.NAME }} placeholders in task files. Nil means
 	// no variable is set, so every placeholder is an error.
@@ -107,6 +109,9 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 		t := new(Task)
 		if decodeLenient(src, t) {
 			checkTask(t, opts.ProcessingContainer, doc, sem)
+			if opts.Strict {
+				emptyGlobs(t, opts.ProcessingContainer, doc, sem)
+			}
 			out = t
 		}
 	}
