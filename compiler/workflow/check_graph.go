@@ -78,14 +78,40 @@ const TypicalRunIDLength = len("manual__2025-12-18T10:20:30.123456+00:00")
 // maxPodName is where Kaapana's generate_pod_name cuts a name.
 const maxPodName = 62
 
-// podName is the pod name KaapanaTaskOperator derives for a task in a run
-// whose id has n characters (only the length matters for a collision).
-func podName(runIDLen int, taskID string) string {
-	n, err := taskapi.PodName(strings.Repeat("x", runIDLen) + "-" + taskID)
-	if err != nil {
-		return ""
+// podNames derives, for one task, the pod name KaapanaTaskOperator gives
+// it in a run whose id has runIDLen characters, as taskapi.PodName does for
+// "<run id>-<task id>" (lower case, characters outside [a-z0-9.-] as "-",
+// non-alphanumerics trimmed, cut to 62). Only the run id's length matters
+// for a collision, and the run id is shared, so the returned name leaves
+// the run id out; "" when there is none.
+type podNames struct {
+	atZero string // the name for an empty run id
+	middle string // "-" + the task id as it appears after a run id
+}
+
+func newPodNames(taskID string) podNames {
+	n, _ := taskapi.PodName(taskID)
+	mid := strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '-'
+	}, taskID)
+	return podNames{atZero: n, middle: "-" + mid}
+}
+
+func (pn podNames) name(runIDLen int) string {
+	if runIDLen == 0 {
+		return pn.atZero
 	}
-	return n
+	s := pn.middle
+	if room := maxPodName - runIDLen; len(s) > room {
+		s = s[:max(room, 0)]
+	}
+	return strings.TrimRightFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
 }
 
 // checkPodNames finds, for each pair of tasks, the shortest run id for
@@ -97,12 +123,16 @@ func checkPodNames(rw *resolvedWorkflow) {
 	if len(rw.ids) < 2 {
 		return
 	}
+	names := make([]podNames, len(rw.ids))
+	for i, id := range rw.ids {
+		names[i] = newPodNames(id)
+	}
 	reported := map[[2]string]bool{}
 	for l := 0; l <= maxPodName; l++ {
 		seen := make(map[string]string, len(rw.ids))
-		for _, id := range rw.ids {
-			n := podName(l, id)
-			if n == "" {
+		for i, id := range rw.ids {
+			n := names[i].name(l)
+			if l == 0 && n == "" {
 				continue
 			}
 			other, clash := seen[n]
@@ -125,11 +155,11 @@ func checkPodNames(rw *resolvedWorkflow) {
 	}
 }
 
-// runIDPodName shows a pod name podName derived with the run id written as
+// runIDPodName shows a pod name from podNames with the run id written as
 // <run id>.
 func runIDPodName(n string, runIDLen int) string {
 	if runIDLen == 0 {
 		return n
 	}
-	return "<run id>-" + n[min(len(n), runIDLen+1):]
+	return "<run id>" + n
 }

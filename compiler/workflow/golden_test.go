@@ -34,15 +34,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fsys := fstest.MapFS{}
-			want := map[string][]byte{}
-			for _, f := range ar.Files {
-				if name, ok := strings.CutPrefix(f.Name, "want/"); ok {
-					want[name] = f.Data
-				} else {
-					fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-				}
-			}
+			fsys, want := splitArchive(ar)
 			res, diags := Compile(loadInput(t, fsys, "platform.yaml"))
 			got := outputs(res)
 			var d strings.Builder
@@ -123,4 +115,29 @@ func rewrite(t *testing.T, file string, ar *txtar.Archive, got map[string][]byte
 	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// splitArchive separates an archive's input files from its want/ files.
+func splitArchive(ar *txtar.Archive) (fstest.MapFS, map[string][]byte) {
+	fsys := fstest.MapFS{}
+	want := map[string][]byte{}
+	for _, f := range ar.Files {
+		if name, ok := strings.CutPrefix(f.Name, "want/"); ok {
+			want[name] = f.Data
+		} else {
+			fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+		}
+	}
+	return fsys, want
+}
+
+// readArchive returns the input files of a golden.
+func readArchive(t testing.TB, file string) fstest.MapFS {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := splitArchive(ar)
+	return fsys
 }
