@@ -153,7 +153,7 @@ metadata:
     app: @NAME@
     component: workflow-installer
   annotations:
-    pono.io/workflow-content: "@HASH@"
+    pono.dev/workflow-content: "@HASH@"
 spec:
   backoffLimit: 1
   template:
