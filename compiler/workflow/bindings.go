@@ -50,18 +50,9 @@ func (b *Bindings) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes a JSON object in the bindings' order.
 func (b Bindings) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, x := range b {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(x.Channel)
-		v, _ := json.Marshal(x.Source)
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
+	o := make(obj, 0, len(b))
+	for _, x := range b {
+		o = append(o, kv{x.Channel, x.Source})
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return o.MarshalJSON()
 }

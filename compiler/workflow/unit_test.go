@@ -108,3 +108,15 @@ func TestPodNamesMatchTaskAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestBindingsRoundTrip(t *testing.T) {
+	b := Bindings{{Channel: "z", Source: "a.out"}, {Channel: "a", Source: "b.out"}}
+	out, err := json.Marshal(b)
+	if err != nil || string(out) != `{"z":"a.out","a":"b.out"}` {
+		t.Fatalf("%s, %v", out, err)
+	}
+	var back Bindings
+	if err := json.Unmarshal(out, &back); err != nil || !cmp.Equal(b, back) {
+		t.Fatalf("%v, %v", back, err)
+	}
+}
