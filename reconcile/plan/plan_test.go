@@ -211,18 +211,47 @@ metadata:
   name: w
   namespace: project-x
 `
-	got, err := Inspect([]byte(manifest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Resources{
-		CRDs:         []GroupKind{{Group: "example.org", Kind: "Widget"}},
-		Namespaces:   []string{"project-x"},
-		Kinds:        []GroupKind{{Group: "apps", Kind: "Deployment"}, {Group: "example.org", Kind: "Widget"}},
-		InNamespaces: []string{"project-x", "services"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Inspect mismatch (-want +got):\n%s", diff)
+	// Ordering sees the items of Lists: a CRD and a Namespace shipped in a
+	// List still order the releases that use them.
+	list := `---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apiextensions.k8s.io/v1
+  kind: CustomResourceDefinition
+  metadata: {name: widgets.example.org}
+  spec: {group: example.org, names: {kind: Widget}}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: project-x}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: d, namespace: services}
+`
+	for _, tc := range []struct {
+		name, manifest string
+		want           Resources
+	}{
+		{"documents", manifest, Resources{
+			CRDs:         []GroupKind{{Group: "example.org", Kind: "Widget"}},
+			Namespaces:   []string{"project-x"},
+			Kinds:        []GroupKind{{Group: "apps", Kind: "Deployment"}, {Group: "example.org", Kind: "Widget"}},
+			InNamespaces: []string{"project-x", "services"},
+		}},
+		{"list", list, Resources{
+			CRDs:         []GroupKind{{Group: "example.org", Kind: "Widget"}},
+			Namespaces:   []string{"project-x"},
+			Kinds:        []GroupKind{{Group: "apps", Kind: "Deployment"}},
+			InNamespaces: []string{"services"},
+		}},
+	} {
+		got, err := Inspect([]byte(tc.manifest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: Inspect mismatch (-want +got):\n%s", tc.name, diff)
+		}
 	}
 }
 
@@ -253,38 +282,5 @@ func TestMovedReleaseIsUninstalledFirst(t *testing.T) {
 	want := []string{"admin/a uninstall moved to namespace other", "other/a install not installed"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan mismatch (-want +got):\n%s", diff)
-	}
-}
-
-// TestInspectList: ordering sees the items of Lists (a CRD and a Namespace
-// shipped in a List still order the releases that use them).
-func TestInspectList(t *testing.T) {
-	manifest := `---
-apiVersion: v1
-kind: List
-items:
-- apiVersion: apiextensions.k8s.io/v1
-  kind: CustomResourceDefinition
-  metadata: {name: widgets.example.org}
-  spec: {group: example.org, names: {kind: Widget}}
-- apiVersion: v1
-  kind: Namespace
-  metadata: {name: project-x}
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: d, namespace: services}
-`
-	got, err := Inspect([]byte(manifest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Resources{
-		CRDs:         []GroupKind{{Group: "example.org", Kind: "Widget"}},
-		Namespaces:   []string{"project-x"},
-		Kinds:        []GroupKind{{Group: "apps", Kind: "Deployment"}},
-		InNamespaces: []string{"services"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Inspect mismatch (-want +got):\n%s", diff)
 	}
 }
