@@ -84,6 +84,9 @@ func (b *build) render(rels []*pending, res *Result) {
 
 func (b *build) warnDifferences(subject string, d manifest.Differences) {
 	for _, f := range d.Fields {
+		if strings.Contains(f.Object, manifest.Varies) {
+			f.Object += " (rendered by " + f.Source + ")"
+		}
 		if f.OneSided {
 			where := "field " + f.Field + " has keys"
 			if f.Field == "" {

@@ -18,6 +18,8 @@ type FieldDiff struct {
 	Object   string
 	Field    string
 	OneSided bool
+	// Source is the template, to find an object whose name is masked.
+	Source string
 }
 
 // Differences are what two renders of the same release disagree on.
@@ -118,7 +120,7 @@ func maskObject(a, b Object, d *Differences) Object {
 		a.Namespace, _ = md["namespace"].(string)
 	}
 	for _, f := range fields {
-		f.Object = a.ID()
+		f.Object, f.Source = a.ID(), a.Source
 		d.Fields = append(d.Fields, f)
 	}
 	return a

@@ -20,7 +20,7 @@ func TestMaskDifferencesBothDirections(t *testing.T) {
 	a := mustParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {same: x, first: y, value: '1'}\n")
 	b := mustParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {same: x, second: z, value: '2'}\n")
 	out, d := MaskDifferences(a, b)
-	want := []FieldDiff{{"ConfigMap/c", "data", true}, {"ConfigMap/c", "data.value", false}}
+	want := []FieldDiff{{"ConfigMap/c", "data", true, "c/templates/t.yaml"}, {"ConfigMap/c", "data.value", false, "c/templates/t.yaml"}}
 	if diff := cmp.Diff(want, d.Fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
@@ -44,7 +44,7 @@ func TestMaskDifferencesRandomNames(t *testing.T) {
 	if string(c1) != string(c2) {
 		t.Errorf("outputs differ:\n%s\n%s", c1, c2)
 	}
-	want := Differences{Fields: []FieldDiff{{"Job/s/" + Varies, "metadata.name", false}}}
+	want := Differences{Fields: []FieldDiff{{"Job/s/" + Varies, "metadata.name", false, "c/templates/t.yaml"}}}
 	if diff := cmp.Diff(want, d); diff != "" {
 		t.Errorf("differences (-want +got):\n%s", diff)
 	}
