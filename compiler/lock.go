@@ -28,7 +28,7 @@ func (c *Compile) lockSeverity(l diag.List) diag.List {
 	for i, d := range l {
 		if c.Locked {
 			d.Severity = diag.Error
-			d.Message += " (--locked)"
+			d.Message = "--locked: " + d.Message
 		} else {
 			d.Severity = diag.Warning
 		}
@@ -50,7 +50,7 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 	for _, e := range b.lockEntries {
 		resolved[e.Key()] = true
 		if o, ok := old.Find(e.Source, e.Chart, e.Constraint); ok && o.Version == e.Version && o.Location != e.Location {
-			probs = append(probs, diag.Diagnostic{Pos: lockPos, Message: fmt.Sprintf("pono.lock pins %s/%s %s at %s, but it is now at %s", e.Source, e.Chart, e.Version, o.Location, e.Location)})
+			probs = append(probs, diag.Diagnostic{Pos: old.Pos(e, lockPos), Message: fmt.Sprintf("pono.lock pins %s/%s %s at %s, but it is now at %s", e.Source, e.Chart, e.Version, o.Location, e.Location)})
 		}
 	}
 	var unasked []source.LockEntry
@@ -67,7 +67,7 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 				keep = append(keep, e)
 				continue
 			}
-			probs = append(probs, diag.Diagnostic{Pos: lockPos, Message: fmt.Sprintf("pono.lock pins %s/%s %q, which no extension asks for in the platform or any environment (a stale entry)", e.Source, e.Chart, e.Constraint)})
+			probs = append(probs, diag.Diagnostic{Pos: old.Pos(e, lockPos), Message: fmt.Sprintf("pono.lock pins %s/%s %q, which no extension asks for in the platform or any environment (a stale entry)", e.Source, e.Chart, e.Constraint)})
 		}
 	}
 	b.diags = append(b.diags, c.lockSeverity(probs)...)
@@ -83,12 +83,7 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 // environment other than c.Env ask for; nil when one of them does not
 // load (then nothing is called stale).
 func (c *Compile) requestedElsewhere(dir string) map[string]bool {
-	envs := []string{""}
-	for _, e := range spec.Environments(dir) {
-		if fi, err := os.Stat(filepath.Join(dir, spec.EnvironmentsDir, e)); err == nil && fi.IsDir() {
-			envs = append(envs, e)
-		}
-	}
+	envs := append([]string{""}, Environments(dir)...)
 	out := map[string]bool{}
 	for _, env := range envs {
 		if env == c.Env {
@@ -103,6 +98,17 @@ func (c *Compile) requestedElsewhere(dir string) map[string]bool {
 			if k, ok := probe.chartKeyFor(name); ok {
 				out[source.LockEntry{Source: k.source, Chart: k.chart, Constraint: k.constraint}.Key()] = true
 			}
+		}
+	}
+	return out
+}
+
+// Environments are the names of the platform's environment overlays.
+func Environments(dir string) []string {
+	var out []string
+	for _, e := range spec.Environments(dir) {
+		if fi, err := os.Stat(filepath.Join(dir, spec.EnvironmentsDir, e)); err == nil && fi.IsDir() {
+			out = append(out, e)
 		}
 	}
 	return out

@@ -13,10 +13,11 @@ import (
 
 // compileFlags are the options validate, compile and ext list share.
 type compileFlags struct {
-	env      string
-	offline  bool
-	locked   bool
-	cacheDir string
+	env           string
+	offline       bool
+	locked        bool
+	cacheDir      string
+	allowExternal bool
 }
 
 func (f *compileFlags) bind(cmd *cobra.Command) {
@@ -24,10 +25,17 @@ func (f *compileFlags) bind(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "use only the lock file and the chart cache; never touch the network")
 	cmd.Flags().BoolVar(&f.locked, "locked", false, "fail if pono.lock is missing an entry or would change")
 	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
+	bindAllowExternal(cmd, &f.allowExternal)
+}
+
+// bindAllowExternal is the opt-in for path sources outside the platform
+// directory; pono reconcile has no such flag.
+func bindAllowExternal(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "allow-external-sources", false, "accept path sources outside the platform directory (local use; the reconciler never does)")
 }
 
 func (f *compileFlags) action(s streams) *compiler.Compile {
-	c := compiler.NewCompile(&compiler.Config{CacheDir: f.cacheDir})
+	c := compiler.NewCompile(&compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal})
 	c.Env = f.env
 	c.Offline = f.offline
 	c.Locked = f.locked
@@ -87,6 +95,7 @@ func newValidateCmd(s streams) *cobra.Command {
 func newCompileCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var out string
+	var updateLock bool
 	cmd := &cobra.Command{
 		Use:   "compile DIR -o OUT",
 		Short: "Compile a platform into Helm releases, rendered manifests and a lock",
@@ -102,13 +111,19 @@ func newCompileCmd(s streams) *cobra.Command {
 			if err := compiler.CheckOutput(out, args[0]); err != nil {
 				return err
 			}
-			res, err := f.action(s).Run(cmd.Context(), args[0])
+			c := f.action(s)
+			c.UpdateLock = updateLock
+			res, err := c.Run(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			printWarnings(s.err, res)
 			o := compiler.Output{Dir: out, PlatformDir: args[0], WriteLock: len(res.LockChanges) > 0}
-			if err := res.Write(cmd.Context(), o); err != nil {
+			// Held off a signal's hard exit: the renames publish both or neither.
+			release := holdExit(cmd.Context())
+			err = res.Write(cmd.Context(), o)
+			release()
+			if err != nil {
 				return err
 			}
 			for _, c := range res.LockChanges {
@@ -120,5 +135,6 @@ func newCompileCmd(s streams) *cobra.Command {
 	}
 	f.bind(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output directory")
+	cmd.Flags().BoolVar(&updateLock, "update-lock", false, "re-resolve every chart ignoring pono.lock (newest allowed versions; charts changed under a locked version accepted)")
 	return cmd
 }

@@ -45,6 +45,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.AddCommand(
 		newValidateCmd(s),
 		newCompileCmd(s),
+		newLockCmd(s),
 		newExtCmd(s),
 		newApplyCmd(s),
 		newStatusCmd(s),

@@ -77,6 +77,9 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 	defer delete(visiting, rel)
 
 	files, err := readChartFiles(d, rel)
+	if errors.Is(err, safefs.ErrEscapes) || errors.Is(err, safefs.ErrNotRegular) || errors.Is(err, safefs.ErrTooLarge) {
+		return nil, err // it names the file already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}

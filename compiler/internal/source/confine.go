@@ -57,15 +57,16 @@ func (r *Resolver) locate(s spec.Source) (sourcePath, error) {
 		return sourcePath{path: p, confine: bound}, nil
 	}
 	if !r.opts.AllowExternal {
-		what := "the platform directory"
+		what := "the platform directory " + bound
 		if r.opts.Root != "" {
 			what = "the repository"
 		}
 		how := ""
 		if target, err := filepath.EvalSymlinks(p); err == nil && lexicallyWithin(bound, p) {
-			how = " (through a symbolic link, to " + target + ")"
+			abs, _ := filepath.Abs(target)
+			how = " through a symbolic link (to " + abs + ")"
 		}
-		return sourcePath{}, fmt.Errorf("path %q leads outside %s%s: charts must live in the platform repository (for a local compile, --allow-external-sources accepts it; the reconciler never does): %w", s.Path, what, how, ErrOutside)
+		return sourcePath{}, &outsideError{msg: fmt.Sprintf("path %q leads outside %s%s; charts must live there (--allow-external-sources accepts others for a local run; the reconciler never does)", s.Path, what, how)}
 	}
 	// Opted in: the source's own directory is the boundary for its charts.
 	confine := p
@@ -74,6 +75,11 @@ func (r *Resolver) locate(s spec.Source) (sourcePath, error) {
 	}
 	return sourcePath{path: p, confine: confine}, nil
 }
+
+type outsideError struct{ msg string }
+
+func (e *outsideError) Error() string        { return e.msg }
+func (e *outsideError) Is(target error) bool { return target == ErrOutside }
 
 func lexicallyWithin(root, p string) bool {
 	ar, err1 := filepath.Abs(root)

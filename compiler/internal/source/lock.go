@@ -27,6 +27,16 @@ const LockVersion = 1
 type Lock struct {
 	Version int         `json:"version"`
 	Charts  []LockEntry `json:"charts"`
+
+	pos map[string]string // where each entry was read, by key
+}
+
+// Pos is where e's entry was read from the lock file, or def.
+func (l *Lock) Pos(e LockEntry, def string) string {
+	if p, ok := l.pos[e.key()]; ok {
+		return p
+	}
+	return def
 }
 
 // LockEntry is one resolved (source, chart, constraint).
@@ -72,7 +82,7 @@ func ReadLock(dir string) (l *Lock, problems diag.List, err error) {
 // entries that are usable (none when the file is unreadable as a whole).
 // Problems are errors; the compiler makes them warnings unless --locked.
 func ParseLock(b []byte, display string) (*Lock, diag.List) {
-	l := &Lock{Version: LockVersion, Charts: []LockEntry{}}
+	l := &Lock{Version: LockVersion, Charts: []LockEntry{}, pos: map[string]string{}}
 	var probs diag.List
 	bad := func(pos, format string, args ...any) {
 		probs = append(probs, diag.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
@@ -141,6 +151,7 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 		}
 		seen[e.key()] = i + 1
 		l.Charts = append(l.Charts, e)
+		l.pos[e.key()] = nodePos(display, n)
 	}
 	return l, probs
 }
@@ -277,11 +288,14 @@ func WriteLock(dir string, l *Lock) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := renameFile(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	return nil
 }
+
+// renameFile is os.Rename; tests make it fail.
+var renameFile = os.Rename
 
 // unwrapPath drops the temporary file's name from an *fs.PathError: the
 // user knows the lock's name, not ours.

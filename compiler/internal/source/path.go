@@ -1,7 +1,10 @@
 package source
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -177,7 +180,13 @@ func (r *Resolver) readArchive(d *safefs.Dir, rel, display string) (*helmsdk.Cha
 	if err != nil {
 		return nil, err
 	}
+	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		return nil, errors.New("not a chart archive: a .tgz must be gzip-compressed, and this file is not")
+	}
 	ch, err := helmsdk.LoadArchiveBytes(b, display)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, errors.New("not a readable chart archive: it ends early (truncated?)")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not a readable chart archive: %s", strings.TrimPrefix(err.Error(), "load chart archive "+display+": "))
 	}
