@@ -26,7 +26,7 @@ func newTaskLogsCmd(s streams) *cobra.Command {
 			return r.Logs(cmd.Context(), rec, watch, s.out)
 		},
 	}
-	conn.bind(cmd, false)
+	conn.bind(cmd, flagStartupTimeout)
 	cmd.Flags().BoolVar(&watch, "watch", false, "follow the logs until the task ends")
 	return cmd
 }
@@ -38,8 +38,10 @@ func newTaskStatusCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status RUN.json",
 		Short: "Print a run's status",
-		Long:  "status prints the run's phase and, once it has ended, its exit code. With --exit-code pono\nexits with the task's exit code once it has ended.",
-		Args:  exactArgs(1),
+		Long: "status prints the run's phase and, once it has ended, its exit code. With --exit-code pono\n" +
+			"exits with the task's outcome: 0 succeeded, the task's exit code when it failed, 126 skipped,\n" +
+			"137 OOM-killed, 75 while it has not ended (Pending, Running), 1 when its state is unknown.",
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rec, r, err := openRecord(s, &conn, args[0])
 			if err != nil {
@@ -62,15 +64,15 @@ func newTaskStatusCmd(s streams) *cobra.Command {
 			default:
 				return usageErr(fmt.Errorf("unknown output format %q (want text or json)", output))
 			}
-			if exitCode && st.Done() {
+			if exitCode {
 				return statusError(st)
 			}
 			return nil
 		},
 	}
-	conn.bind(cmd, false)
+	conn.bind(cmd, 0)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
-	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit with the task's exit code once it has ended")
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit with the task's outcome (75 while it has not ended)")
 	return cmd
 }
 
@@ -93,7 +95,47 @@ func newTaskStopCmd(s streams) *cobra.Command {
 			return nil
 		},
 	}
-	conn.bind(cmd, false)
+	conn.bind(cmd, flagGrace)
+	return cmd
+}
+
+// newTaskCheckCmd is Kaapana's `check-task-run`: wait for the run to end
+// (unless --no-watch) and exit with its outcome.
+func newTaskCheckCmd(s streams) *cobra.Command {
+	var conn taskConnFlags
+	var watch, noWatch bool
+	cmd := &cobra.Command{
+		Use:   "check-task-run RUN.json",
+		Short: "Wait for a run to end and exit with its outcome (Kaapana's check-task-run)",
+		Long: "check-task-run waits until the run has ended, prints its status and exits with its outcome:\n" +
+			"0 succeeded, the task's exit code when it failed, 126 skipped, 137 OOM-killed. With --no-watch\n" +
+			"it looks once and exits 75 while the task has not ended.",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if watch && noWatch {
+				return usageErr(fmt.Errorf("--watch and --no-watch contradict each other"))
+			}
+			rec, r, err := openRecord(s, &conn, args[0])
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			var st *taskrun.Status
+			if noWatch {
+				st, err = r.Status(cmd.Context(), rec)
+			} else {
+				st, err = r.Wait(cmd.Context(), rec)
+			}
+			if err != nil {
+				return err
+			}
+			printStatus(s, st)
+			return statusError(st)
+		},
+	}
+	conn.bind(cmd, 0)
+	cmd.Flags().BoolVar(&watch, "watch", false, "wait until the task ends (the default)")
+	cmd.Flags().BoolVar(&noWatch, "no-watch", false, "look once instead of waiting")
 	return cmd
 }
 
@@ -138,6 +180,6 @@ func newTaskPCCmd(s streams) *cobra.Command {
 			return err
 		},
 	}
-	conn.bind(cmd, true)
+	conn.bind(cmd, flagMode|flagNamespace|flagStartupTimeout|flagPullSecrets)
 	return cmd
 }

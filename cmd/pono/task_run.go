@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pono-gitops/pono/reconcile/taskrun"
@@ -10,15 +11,22 @@ import (
 )
 
 type taskRunFlags struct {
-	conn   taskConnFlags
-	watch  bool
-	wait   bool
-	output string
-	pcFile string
-	strict bool
+	conn    taskConnFlags
+	watch   bool
+	noWatch bool
+	wait    bool
+	monitor bool
+	// noMonitor is Kaapana's --no-monitor-memory, the default.
+	noMonitor bool
+	output    string
+	pcFile    string
+	strict    bool
 	// timeout bounds waiting for the task (--watch, --wait).
 	timeout time.Duration
 }
+
+// monitorInterval is how often --monitor-memory samples the container.
+const monitorInterval = 100 * time.Millisecond
 
 func newTaskRunCmd(s streams) *cobra.Command {
 	var f taskRunFlags
@@ -26,11 +34,22 @@ func newTaskRunCmd(s streams) *cobra.Command {
 		Use:   "run TASK",
 		Short: "Run a task in Docker or on Kubernetes",
 		Long: "run validates TASK, takes its template (inline, --processing-container, or the image's\n" +
-			"/processing-container.json), applies scale rules and starts it. With --watch it streams the\n" +
-			"logs and waits; with --wait it only waits. When waiting, pono exits with the task's exit code:\n" +
-			"137 when it was OOM-killed, 126 when it asked to be skipped.",
+			"/processing-container.json), applies scale rules and starts it, and writes the run record\n" +
+			"(./task_run-<id>.json, or --output). With --watch it streams the logs and waits; with --wait it\n" +
+			"only waits. When waiting, pono exits with the task's exit code: 137 when it was OOM-killed,\n" +
+			"126 when it asked to be skipped. --monitor-memory (docker) waits and reports the container's\n" +
+			"peak memory against its limit, live with --watch.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.watch && f.noWatch {
+				return usageErr(fmt.Errorf("--watch and --no-watch contradict each other"))
+			}
+			if f.monitor && f.noMonitor {
+				return usageErr(fmt.Errorf("--monitor-memory and --no-monitor-memory contradict each other"))
+			}
+			if f.monitor && f.conn.mode != string(taskrun.ModeDocker) {
+				return usageErr(taskrun.ErrMonitorMode)
+			}
 			r, err := f.conn.runner(s)
 			if err != nil {
 				return err
@@ -51,16 +70,23 @@ func newTaskRunCmd(s streams) *cobra.Command {
 				fmt.Fprintf(s.err, "scale rule: input %s (%s, %s): %d bytes x %d + 10%% = %s\n", rr.Channel, rr.Type, rr.Mode, rr.SizeBytes, rr.ScaleFactor, rr.Required)
 			}
 			rec, err := r.Run(ctx, plan)
-			if rec != nil && rec.ID != "" && f.output != "" {
-				if werr := taskrun.WriteRecord(f.output, rec); werr != nil && err == nil {
+			if rec != nil && rec.ID != "" {
+				out := f.output
+				if out == "" {
+					out = taskrun.DefaultRecordPath(rec)
+				}
+				if werr := taskrun.WriteRecord(out, rec); werr != nil && err == nil {
 					err = werr
+				} else if werr == nil {
+					fmt.Fprintf(s.out, "run record: %s\n", out)
 				}
 			}
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(s.out, "started %s %s\n", rec.Mode, rec.ID)
-			if !f.watch && !f.wait {
+			watch := f.watch && !f.noWatch
+			if !watch && !f.wait && !f.monitor {
 				return nil
 			}
 			if f.timeout > 0 {
@@ -68,7 +94,11 @@ func newTaskRunCmd(s streams) *cobra.Command {
 				ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("task %s did not end within %s (it keeps running; see pono task stop)", rec.ID, f.timeout))
 				defer cancel()
 			}
-			if f.watch {
+			var mon *memoryMonitor
+			if f.monitor {
+				mon = startMemoryMonitor(ctx, s, r, rec, watch)
+			}
+			if watch {
 				if err := r.Logs(ctx, rec, true, s.out); err != nil {
 					return err
 				}
@@ -81,18 +111,86 @@ func newTaskRunCmd(s streams) *cobra.Command {
 				return err
 			}
 			printStatus(s, st)
+			if mon != nil {
+				mon.report(rec)
+			}
 			return statusError(st)
 		},
 	}
-	f.conn.bind(cmd, true)
+	f.conn.bind(cmd, flagMode|flagNetwork|flagNamespace|flagStartupTimeout|flagPullSecrets)
 	fs := cmd.Flags()
 	fs.BoolVar(&f.watch, "watch", false, "stream the logs and wait for the task to end")
+	fs.BoolVar(&f.noWatch, "no-watch", false, "do not stream the logs (the default, as in Kaapana)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for the task to end")
-	fs.StringVarP(&f.output, "output", "o", "", "write the run record (JSON) to this file")
+	fs.BoolVar(&f.monitor, "monitor-memory", false, "docker: wait and report the container's peak memory against its limit (live with --watch)")
+	fs.BoolVar(&f.noMonitor, "no-monitor-memory", false, "do not monitor memory (the default)")
+	fs.StringVarP(&f.output, "output", "o", "", "write the run record (JSON) to this file (default ./task_run-<id>.json)")
 	fs.StringVar(&f.pcFile, "processing-container", "", "take the template from this processing-container.json instead of the image")
 	fs.BoolVar(&f.strict, "strict", false, "unknown keys in the task are errors")
-	fs.DurationVar(&f.timeout, "timeout", 0, "with --watch or --wait: give up waiting after this long (0: no limit)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "with --watch, --wait or --monitor-memory: give up waiting after this long (0: no limit)")
 	return cmd
+}
+
+// memoryMonitor samples a running container's memory in the background.
+type memoryMonitor struct {
+	s    streams
+	done chan struct{}
+	mu   sync.Mutex
+	peak taskrun.MemorySample
+	err  error
+}
+
+// startMemoryMonitor samples until the container stops; live, it prints
+// a line to stderr whenever the peak has grown by a MiB since the last.
+func startMemoryMonitor(ctx context.Context, s streams, r *taskrun.Runner, rec *taskrun.Record, live bool) *memoryMonitor {
+	m := &memoryMonitor{s: s, done: make(chan struct{})}
+	var printed int64
+	go func() {
+		defer close(m.done)
+		last, err := r.MonitorMemory(ctx, rec, monitorInterval, func(ms taskrun.MemorySample) {
+			if live && ms.PeakBytes >= printed+mebibyte {
+				printed = ms.PeakBytes
+				fmt.Fprintf(s.err, "memory: %s now, peak %s%s\n", mib(ms.CurrentBytes), mib(ms.PeakBytes), ofLimit(ms.LimitBytes))
+			}
+		})
+		m.mu.Lock()
+		m.peak, m.err = last, err
+		m.mu.Unlock()
+	}()
+	return m
+}
+
+const mebibyte = 1 << 20
+
+// report prints the peak against the limit and, as Kaapana does, warns
+// when a scale rule required no more than the task used.
+func (m *memoryMonitor) report(rec *taskrun.Record) {
+	<-m.done
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.err != nil && m.peak.PeakBytes == 0 {
+		fmt.Fprintf(m.s.err, "pono: warning: memory not monitored: %v\n", m.err)
+		return
+	}
+	limit := m.peak.LimitBytes
+	if limit == 0 {
+		limit = rec.Computed.MemoryLimitBytes
+	}
+	fmt.Fprintf(m.s.out, "memory peak: %d bytes (%s)%s, from %s\n", m.peak.PeakBytes, mib(m.peak.PeakBytes), ofLimit(limit), m.peak.Source)
+	for _, rr := range rec.Computed.Rules {
+		if rr.RequiredBytes > 0 && rr.RequiredBytes <= m.peak.PeakBytes {
+			fmt.Fprintf(m.s.err, "pono: warning: the scale rule of input %s requires %s, no more than the peak %s: raise its scale_factor\n", rr.Channel, rr.Required, mib(m.peak.PeakBytes))
+		}
+	}
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/mebibyte) }
+
+func ofLimit(limit int64) string {
+	if limit <= 0 {
+		return " (no limit)"
+	}
+	return fmt.Sprintf(" of the %s limit", mib(limit))
 }
 
 func printStatus(s streams, st *taskrun.Status) {

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/pono-gitops/pono/compiler/taskapi"
+	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +30,7 @@ func newTaskValidateCmd(s streams) *cobra.Command {
 				opts.Kind = k
 			}
 			if pcFile != "" {
-				src, err := os.ReadFile(pcFile)
+				src, err := safefs.ReadRegularFile(pcFile, 0)
 				if err != nil {
 					return err
 				}
@@ -58,7 +59,7 @@ func newTaskValidateCmd(s streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&schema, "schema", "", "pc or task (default: guessed from the content)")
-	cmd.Flags().BoolVar(&strict, "strict", false, "unknown keys are errors (default: warnings; Kaapana ignores them)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "unknown and duplicate keys are errors (default: warnings; Kaapana ignores them); warn about scale rules matching no input file")
 	cmd.Flags().StringVar(&pcFile, "processing-container", "", "processing-container.json to check a task's taskTemplate and channels against")
 	return cmd
 }

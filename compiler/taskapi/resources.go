@@ -35,8 +35,9 @@ type RuleResult struct {
 	SizeBytes   int64         `json:"size_bytes"`
 	ScaleFactor int64         `json:"scale_factor"`
 	// Required is scale_factor x size plus the headroom, rounded up to a
-	// whole MiB.
-	Required string `json:"required"`
+	// whole MiB; RequiredBytes the same in bytes.
+	Required      string `json:"required"`
+	RequiredBytes int64  `json:"required_bytes"`
 }
 
 // Computed are the resources a task runs with.
@@ -84,7 +85,7 @@ func ComputeResources(in *Instance, measure MeasureFunc) (*Computed, error) {
 			return nil, fmt.Errorf("scale rule of input channel %q: %w", ch.Name, err)
 		}
 		c.Rules = append(c.Rules, RuleResult{Channel: ch.Name, Type: rule.Type, Mode: rule.Mode, SizeBytes: size,
-			ScaleFactor: int64(rule.ScaleFactor), Required: formatMi(req)})
+			ScaleFactor: int64(rule.ScaleFactor), Required: formatMi(req), RequiredBytes: req})
 		switch rule.Type {
 		case ScaleLimit:
 			if req > limit.bytes {

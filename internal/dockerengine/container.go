@@ -2,6 +2,7 @@ package dockerengine
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"time"
 
@@ -63,10 +64,13 @@ func (c *Client) Start(ctx context.Context, id string) error {
 
 // State is what pono needs from a container inspection.
 type State struct {
-	ID         string
-	Image      string
-	Status     string // created, running, exited, ...
-	Running    bool
+	ID      string
+	Image   string
+	Status  string // created, running, exited, ...
+	Running bool
+	// Pid is the container's init process on the engine's host (0 when
+	// not running).
+	Pid        int
 	ExitCode   int
 	OOMKilled  bool
 	Error      string
@@ -87,6 +91,7 @@ func (c *Client) Inspect(ctx context.Context, id string) (*State, error) {
 	st := &State{ID: ct.ID, Image: ct.Image}
 	if s := ct.State; s != nil {
 		st.Status, st.Running, st.ExitCode, st.OOMKilled, st.Error = string(s.Status), s.Running, s.ExitCode, s.OOMKilled, s.Error
+		st.Pid = s.Pid
 		st.StartedAt, _ = time.Parse(time.RFC3339Nano, s.StartedAt)
 		st.FinishedAt, _ = time.Parse(time.RFC3339Nano, s.FinishedAt)
 	}
@@ -97,6 +102,28 @@ func (c *Client) Inspect(ctx context.Context, id string) (*State, error) {
 		st.Labels = ct.Config.Labels
 	}
 	return st, nil
+}
+
+// MemoryStats is one sample of a running container's memory, as the
+// engine reports it. MaxUsage is the kernel's peak on cgroup v1 hosts and 0
+// on cgroup v2, where the engine does not report one.
+type MemoryStats struct {
+	Usage, MaxUsage, Limit uint64
+}
+
+// Memory takes one sample of a container's memory use.
+func (c *Client) Memory(ctx context.Context, id string) (*MemoryStats, error) {
+	res, err := c.api.ContainerStats(ctx, id, client.ContainerStatsOptions{Stream: false})
+	if err != nil {
+		return nil, wrap("stats of container", id, err)
+	}
+	defer res.Body.Close()
+	var st container.StatsResponse
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		return nil, wrap("read stats of container", id, err)
+	}
+	m := st.MemoryStats
+	return &MemoryStats{Usage: m.Usage, MaxUsage: m.MaxUsage, Limit: m.Limit}, nil
 }
 
 // Wait blocks until the container is not running and returns its exit code.

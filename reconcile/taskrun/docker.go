@@ -40,13 +40,11 @@ func DockerSpec(in *taskapi.Instance, c *taskapi.Computed, network string) (dock
 	}
 	spec.Labels[LabelTask] = in.Name
 	spec.Labels[LabelTemplate] = in.Identifier
-	if q, ok := c.Resources.Requests["memory"]; ok {
-		v, err := resource.ParseQuantity(string(q))
-		if err != nil {
-			return spec, fmt.Errorf("requests.memory: %w", err)
-		}
-		spec.MemoryReservationBytes = v.Value()
+	res, err := dockerReservation(c)
+	if err != nil {
+		return spec, err
 	}
+	spec.MemoryReservationBytes = res
 	hosts, mounts := map[string]bool{}, map[string]bool{}
 	for _, ch := range in.Inputs {
 		if mounts[path.Clean(ch.MountedPath)] {
@@ -63,6 +61,43 @@ func DockerSpec(in *taskapi.Instance, c *taskapi.Computed, network string) (dock
 		spec.Binds = append(spec.Binds, ch.HostPath+":"+ch.MountedPath+":rw")
 	}
 	return spec, nil
+}
+
+// DockerMinMemory is the smallest memory limit or reservation the Docker
+// engine accepts ("Minimum memory reservation allowed is 6MB").
+const DockerMinMemory = 6 << 20
+
+// dockerReservation is requests.memory in bytes, or 0 (no reservation)
+// when it is unset or below what the engine accepts.
+func dockerReservation(c *taskapi.Computed) (int64, error) {
+	q, ok := c.Resources.Requests["memory"]
+	if !ok {
+		return 0, nil
+	}
+	v, err := resource.ParseQuantity(string(q))
+	if err != nil {
+		return 0, fmt.Errorf("requests.memory: %w", err)
+	}
+	if v.Value() < DockerMinMemory {
+		return 0, nil
+	}
+	return v.Value(), nil
+}
+
+// dockerMemoryFloor checks the computed memory against the engine's
+// minimum before anything is created: a limit below it cannot run (Kaapana
+// fails at container creation), a request below it is dropped with a note
+// (Kaapana's Docker runner sets no reservation at all).
+func dockerMemoryFloor(c *taskapi.Computed) error {
+	if c.MemoryLimitBytes > 0 && c.MemoryLimitBytes < DockerMinMemory {
+		return fmt.Errorf("limits.memory %s is below the Docker engine's minimum of 6Mi: the container cannot be created", c.Resources.Limits["memory"])
+	}
+	if q, ok := c.Resources.Requests["memory"]; ok {
+		if v, err := resource.ParseQuantity(string(q)); err == nil && v.Value() > 0 && v.Value() < DockerMinMemory {
+			c.Notes = append(c.Notes, fmt.Sprintf("requests.memory %s is below the Docker engine's minimum reservation of 6Mi: the container runs without a memory reservation", q))
+		}
+	}
+	return nil
 }
 
 func (r *Runner) runDocker(ctx context.Context, rec *Record) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/pono-gitops/pono/compiler/taskapi"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // PrepareOptions say where a task's template comes from.
@@ -32,7 +33,7 @@ type Plan struct {
 // processing-container.json, or /processing-container.json in the image via
 // the runner) and computes its resources.
 func (r *Runner) Prepare(ctx context.Context, taskFile string, opts PrepareOptions) (*Plan, error) {
-	src, err := os.ReadFile(taskFile)
+	src, err := safefs.ReadRegularFile(taskFile, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +79,17 @@ func (r *Runner) Prepare(ctx context.Context, taskFile string, opts PrepareOptio
 	if plan.Computed, err = taskapi.ComputeResources(plan.Instance, measure); err != nil {
 		return nil, err
 	}
+	if r.cfg.Mode == ModeDocker {
+		if err := dockerMemoryFloor(plan.Computed); err != nil {
+			return nil, err
+		}
+	}
 	plan.Instance.Resources = &plan.Computed.Resources
 	return plan, nil
 }
 
 func loadPC(file string, strict bool) (*taskapi.ProcessingContainer, error) {
-	b, err := os.ReadFile(file)
+	b, err := safefs.ReadRegularFile(file, 0)
 	if err != nil {
 		return nil, err
 	}

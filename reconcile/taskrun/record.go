@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/compiler/taskapi"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // Mode selects the runner.
@@ -65,7 +66,13 @@ type K8sTarget struct {
 	Secret string `json:"secret,omitempty"`
 }
 
-// WriteRecord writes the record as indented JSON.
+// DefaultRecordPath is where `pono task run` writes a record without -o:
+// task_run-<id>.json in the current directory, beside where Kaapana's CLI
+// writes task_run-<id>.pkl.
+func DefaultRecordPath(r *Record) string { return "task_run-" + r.ID + ".json" }
+
+// WriteRecord writes the record as indented JSON, readable by its owner
+// only (it may hold registry credentials from the task's config).
 func WriteRecord(path string, r *Record) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
@@ -74,14 +81,21 @@ func WriteRecord(path string, r *Record) error {
 	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write run record: %w", err)
 	}
+	// WriteFile keeps the mode of a file that already exists.
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("write run record: %w", err)
+	}
 	return nil
 }
 
 // ReadRecord reads a record written by WriteRecord.
 func ReadRecord(path string) (*Record, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefs.ReadRegularFile(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read run record: %w", err)
+	}
+	if len(b) > 0 && b[0] == 0x80 {
+		return nil, fmt.Errorf("run record %s is a Python pickle (Kaapana's task_run-<id>.pkl); pono reads only its own JSON records and never unpickles (that runs code)", path)
 	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -89,6 +103,9 @@ func ReadRecord(path string) (*Record, error) {
 	}
 	if r.Kind != RecordKind {
 		return nil, fmt.Errorf("run record %s: kind %q, want %q", path, r.Kind, RecordKind)
+	}
+	if r.Version != RecordVersion {
+		return nil, fmt.Errorf("run record %s: version %d, this pono reads version %d", path, r.Version, RecordVersion)
 	}
 	if r.ID == "" {
 		return nil, fmt.Errorf("run record %s: no id", path)
