@@ -22,16 +22,13 @@ type chartFile struct {
 // what is wrong with it, positioned where the YAML parser says; duplicate
 // keys (Helm keeps the last one) are warnings.
 func parseChartYAML(b []byte, display string) (chartFile, diag.List) {
-	var m struct {
-		Name    any `json:"name"`
-		Version any `json:"version"`
-	}
-	if err := yaml.Unmarshal(b, &m); err != nil {
+	var probe any
+	if err := yaml.Unmarshal(b, &probe); err != nil {
 		pos, msg := yamlErrorAt(display, err)
 		return chartFile{}, diag.List{{Pos: pos, Message: "Chart.yaml is not valid YAML: " + msg}}
 	}
 	var root yaml3.Node
-	_ = yaml3.Unmarshal(b, &root) // parsed above; only positions and duplicates come from here
+	_ = yaml3.Unmarshal(b, &root) // parsed above; positions and duplicates come from here
 	if len(root.Content) == 0 {
 		return chartFile{}, diag.List{{Pos: display, Message: "Chart.yaml is empty: a chart needs at least name and version"}}
 	}
@@ -40,17 +37,19 @@ func parseChartYAML(b []byte, display string) (chartFile, diag.List) {
 		return chartFile{}, diag.List{{Pos: nodePos(display, doc), Message: "Chart.yaml must be a mapping of fields (name, version, ...), not " + describeNode(doc)}}
 	}
 	list := duplicateKeys(display, doc)
-	var cf chartFile
 	var errs diag.List
-	str := func(key string, v any) string {
-		s, ok := v.(string)
-		if !ok && v != nil {
-			errs = append(errs, diag.Diagnostic{Pos: keyPos(display, doc, key), Message: fmt.Sprintf("Chart.yaml: %s must be a string", key)})
+	str := func(key string) string {
+		v := lastValue(doc, key)
+		if v == nil || (v.Kind == yaml3.ScalarNode && v.Tag == "!!null") {
+			return ""
 		}
-		return strings.TrimSpace(s)
+		if v.Kind != yaml3.ScalarNode {
+			errs = append(errs, diag.Diagnostic{Pos: nodePos(display, v), Message: fmt.Sprintf("Chart.yaml: %s must be a single value, not %s", key, describeNode(v))})
+			return ""
+		}
+		return strings.TrimSpace(v.Value)
 	}
-	cf.name = str("name", m.Name)
-	cf.version = str("version", m.Version)
+	cf := chartFile{name: str("name"), version: str("version")}
 	if len(errs) > 0 {
 		return chartFile{}, append(list, errs...)
 	}
@@ -61,6 +60,18 @@ func parseChartYAML(b []byte, display string) (chartFile, diag.List) {
 		return chartFile{}, append(list, diag.Diagnostic{Pos: keyPos(display, doc, "version"), Message: fmt.Sprintf("Chart.yaml of chart %s has no version: every chart needs one", cf.name)})
 	}
 	return cf, list
+}
+
+// lastValue is the value of key in a mapping (the last one, as Helm reads
+// duplicates), or nil.
+func lastValue(doc *yaml3.Node, key string) *yaml3.Node {
+	var v *yaml3.Node
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			v = doc.Content[i+1]
+		}
+	}
+	return v
 }
 
 // valuesWarnings are the duplicate keys of a chart's values.yaml.
@@ -124,6 +135,8 @@ func describeNode(n *yaml3.Node) string {
 		return "a list"
 	case yaml3.ScalarNode:
 		return "a single value"
+	case yaml3.MappingNode:
+		return "a mapping"
 	}
 	return "this"
 }

@@ -19,11 +19,20 @@ import (
 // packageChart writes a chart directory and returns its .tgz bytes.
 func packageChart(t *testing.T, name, version string) []byte {
 	t.Helper()
+	return packageChartWith(t, name, version, nil)
+}
+
+// packageChartWith is packageChart with extra files.
+func packageChartWith(t *testing.T, name, version string, extra map[string]string) []byte {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	files := map[string]string{
 		"Chart.yaml":               fmt.Sprintf("apiVersion: v2\nname: %s\nversion: %s\ndescription: d\nkeywords: [kaapanaapplication]\n", name, version),
 		"values.yaml":              "global: {}\n",
 		"templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: services\n",
+	}
+	for f, c := range extra {
+		files[f] = c
 	}
 	for f, c := range files {
 		p := filepath.Join(dir, f)
@@ -193,5 +202,34 @@ func TestOCIRegistry(t *testing.T) {
 	// Without the cache the stopped registry is needed, and its absence is reported.
 	if _, err := New(Options{PlatformDir: t.TempDir(), CacheDir: t.TempDir()}).Resolve(ctx, req); err == nil {
 		t.Error("resolve with the registry stopped and no cache: want an error")
+	}
+}
+
+// A repository that republishes a locked version with other content is
+// refused, before and after download; --update-lock accepts it.
+func TestHTTPRepositoryRepublished(t *testing.T) {
+	ctx := context.Background()
+	first := newRepoServer(t, map[string][]byte{"app-1.0.0.tgz": packageChart(t, "app", "1.0.0")}, false)
+	req := Request{SourceName: "repo", Source: spec.Source{Repo: first.URL}, Chart: "app", Constraint: "1.0.0"}
+	got, err := New(Options{PlatformDir: t.TempDir(), CacheDir: t.TempDir()}).Resolve(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := NewLock([]LockEntry{got.Entry})
+	// Same name and version, other content (packageChart's archive differs by the extra file).
+	other := packageChartWith(t, "app", "1.0.0", map[string]string{"templates/extra.yaml": "kind: ConfigMap\n"})
+	second := newRepoServer(t, map[string][]byte{"app-1.0.0.tgz": other}, false)
+	req.Source.Repo = second.URL
+	_, err = New(Options{PlatformDir: t.TempDir(), CacheDir: t.TempDir(), Lock: lock}).Resolve(ctx, req)
+	if err == nil || !strings.Contains(err.Error(), "is not the chart pono.lock pinned") {
+		t.Errorf("republished: got %v", err)
+	}
+	if _, err := New(Options{PlatformDir: t.TempDir(), CacheDir: t.TempDir(), Lock: lock, UpdateLock: true}).Resolve(ctx, req); err != nil {
+		t.Errorf("--update-lock: %v", err)
+	}
+	// Offline, the lock names what is missing from the cache.
+	_, err = New(Options{PlatformDir: t.TempDir(), CacheDir: "/nonexistent-cache", Lock: lock, Offline: true}).Resolve(ctx, req)
+	if err == nil || !strings.HasPrefix(err.Error(), `offline: pono.lock pins chart "app" 1.0.0 (`+got.Entry.Digest+"), but the chart cache /nonexistent-cache does not hold it") {
+		t.Errorf("offline: got %v", err)
 	}
 }
