@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -159,7 +157,7 @@ type progress struct {
 
 func newProgress(w io.Writer) *progress {
 	p := &progress{w: w, began: time.Now(), stop: make(chan struct{})}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if terminal(w) {
 		p.tty = true
 		p.stopped.Add(1)
 		go p.tick()
@@ -208,7 +206,7 @@ func (p *progress) event(ev reconcile.Event) {
 			line += " (" + r.Detail + ")"
 		}
 		if r.Error != "" {
-			line += ": " + firstLine(r.Error)
+			line += ": " + errorSummary(r.Error)
 		}
 		fmt.Fprintln(p.w, line)
 	}
@@ -226,13 +224,6 @@ func (p *progress) finish() {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.shown = false
 	}
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " ..."
-	}
-	return s
 }
 
 func printApplyReport(w io.Writer, rep *reconcile.Report) {
@@ -264,7 +255,7 @@ func printApplyReport(w io.Writer, rep *reconcile.Report) {
 	for _, r := range rep.Results {
 		detail := r.Detail
 		if r.Error != "" {
-			detail = firstLine(r.Error)
+			detail = errorSummary(r.Error)
 		}
 		if detail == "" {
 			detail = r.Reason

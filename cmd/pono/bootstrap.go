@@ -48,11 +48,11 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			if f.authSecret != "" {
 				return usageErr(errors.New("bootstrap reads credentials from --auth-dir; --auth-secret is for pono reconcile"))
 			}
-			rc, err := k.restConfig()
+			opts, err := f.options()
 			if err != nil {
 				return err
 			}
-			opts, err := f.options(ctx, rc)
+			rc, err := k.restConfig()
 			if err != nil {
 				return err
 			}

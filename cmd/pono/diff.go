@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -98,22 +96,4 @@ func newDiffCmd(s streams) *cobra.Command {
 	kube.bind(cmd)
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
-}
-
-// wantColor decides on ANSI colors: auto means only when w is a terminal.
-func wantColor(mode string, w io.Writer) (bool, error) {
-	switch mode {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto":
-		f, ok := w.(*os.File)
-		if !ok {
-			return false, nil
-		}
-		st, err := f.Stat()
-		return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == "", nil
-	}
-	return false, usageErr(fmt.Errorf("--color must be auto, always or never, not %q", mode))
 }

@@ -9,30 +9,64 @@ import (
 
 // reportError prints err once, at the edge, and maps it to an exit code.
 // No stack trace ever reaches the user: every library error is a value.
-func reportError(w io.Writer, err error) int {
+// Long messages are cut to something readable unless verbose.
+func reportError(w io.Writer, err error, verbose bool) int {
 	var ue *usageError
 	var ee *exitError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(w, "pono: %s\n", ue.err)
+		fmt.Fprintf(w, "pono: %s\n", clip(ue.err.Error(), verbose))
 		return 2
 	case errors.As(err, &ee):
 		if ee.err != nil && !errors.Is(ee.err, errSilent) {
-			printLines(w, ee.err)
+			printLines(w, ee.err, verbose)
 		}
 		return ee.code
 	case errors.Is(err, errSilent):
 		return 1
 	}
-	printLines(w, err)
+	printLines(w, err, verbose)
 	return 1
 }
 
-func printLines(w io.Writer, err error) {
+func printLines(w io.Writer, err error, verbose bool) {
 	msg := strings.TrimRight(err.Error(), "\n")
 	if strings.Contains(msg, "\n") {
-		fmt.Fprintln(w, msg)
+		fmt.Fprintln(w, clip(msg, verbose))
 		return
 	}
-	fmt.Fprintf(w, "pono: %s\n", msg)
+	fmt.Fprintf(w, "pono: %s\n", clip(msg, verbose))
+}
+
+// Limits of an error message shown without -v: a recursive template
+// include makes Helm report 110 KB on one line.
+const (
+	maxLineChars = 400
+	maxLines     = 20
+)
+
+// clip cuts msg to maxLines lines of at most maxLineChars characters and
+// says how much was left out; verbose keeps it whole.
+func clip(msg string, verbose bool) string {
+	if verbose {
+		return msg
+	}
+	lines := strings.Split(msg, "\n")
+	cut := 0
+	if len(lines) > maxLines {
+		for _, l := range lines[maxLines:] {
+			cut += len([]rune(l)) + 1
+		}
+		lines = lines[:maxLines]
+	}
+	for i, l := range lines {
+		if r := []rune(l); len(r) > maxLineChars {
+			cut += len(r) - maxLineChars
+			lines[i] = string(r[:maxLineChars]) + " ..."
+		}
+	}
+	if cut == 0 {
+		return msg
+	}
+	return strings.Join(lines, "\n") + fmt.Sprintf("\n... (%d more characters; run with -v for the whole message)", cut)
 }

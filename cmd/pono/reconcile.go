@@ -73,8 +73,10 @@ func defaultNamespace() string {
 }
 
 // options turns the flags into gitops.Options, reading credentials and
-// verification keys from files or the Secret. Nothing secret is logged.
-func (f *reconcileFlags) options(ctx context.Context, rc *rest.Config) (gitops.Options, error) {
+// verification keys from files (the Secret is read by secretAuth). It
+// touches no cluster, so a usage error is reported as one even when the
+// kubeconfig is broken. Nothing secret is logged.
+func (f *reconcileFlags) options() (gitops.Options, error) {
 	o := f.opts
 	if o.RepoURL == "" {
 		return o, usageErr(errors.New("--repo is required"))
@@ -109,18 +111,6 @@ func (f *reconcileFlags) options(ctx context.Context, rc *rest.Config) (gitops.O
 		if o.Auth, err = gitrepo.AuthFromDir(f.authDir); err != nil {
 			return o, err
 		}
-	case f.authSecret != "":
-		cs, err := kubernetes.NewForConfig(rc)
-		if err != nil {
-			return o, err
-		}
-		sec, err := cs.CoreV1().Secrets(o.Namespace).Get(ctx, f.authSecret, metav1.GetOptions{})
-		if err != nil {
-			return o, fmt.Errorf("--auth-secret: read Secret %s/%s: %w", o.Namespace, f.authSecret, err)
-		}
-		if o.Auth, err = gitrepo.AuthFromSecretData(sec.Data); err != nil {
-			return o, fmt.Errorf("--auth-secret %s/%s: %w", o.Namespace, f.authSecret, err)
-		}
 	}
 	if f.keyring != "" || f.allowed != "" {
 		if o.Verifier, err = gitrepo.LoadVerifier(f.keyring, f.allowed); err != nil {
@@ -132,6 +122,25 @@ func (f *reconcileFlags) options(ctx context.Context, rc *rest.Config) (gitops.O
 		a.Prune, a.Wait, a.Timeout, a.Concurrency, a.Namespaces = prune, wait, timeout, conc, nss
 	}
 	return o, nil
+}
+
+// secretAuth reads the git credentials of --auth-secret into o.
+func (f *reconcileFlags) secretAuth(ctx context.Context, rc *rest.Config, o *gitops.Options) error {
+	if f.authSecret == "" {
+		return nil
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return err
+	}
+	sec, err := cs.CoreV1().Secrets(o.Namespace).Get(ctx, f.authSecret, metav1.GetOptions{})
+	if err != nil {
+		return fmt.Errorf("--auth-secret: read Secret %s/%s: %w", o.Namespace, f.authSecret, err)
+	}
+	if o.Auth, err = gitrepo.AuthFromSecretData(sec.Data); err != nil {
+		return fmt.Errorf("--auth-secret %s/%s: %w", o.Namespace, f.authSecret, err)
+	}
+	return nil
 }
 
 func (f *reconcileFlags) logger(w io.Writer) (*slog.Logger, error) {
@@ -197,12 +206,15 @@ func newReconcileCmd(s streams) *cobra.Command {
 			if format != "text" && format != "json" && format != "yaml" {
 				return usageErr(fmt.Errorf("--output: want text, json or yaml, got %q", format))
 			}
+			opts, err := f.options()
+			if err != nil {
+				return err
+			}
 			rc, err := k.restConfig()
 			if err != nil {
 				return err
 			}
-			opts, err := f.options(cmd.Context(), rc)
-			if err != nil {
+			if err := f.secretAuth(cmd.Context(), rc, &opts); err != nil {
 				return err
 			}
 			opts.StatusHeartbeat = heartbeat
@@ -227,6 +239,13 @@ func newReconcileCmd(s streams) *cobra.Command {
 				}
 				return nil
 			}
+			// The running cycle gets --grace-period after SIGTERM; pono
+			// exits on its own only after that (a second signal: at once).
+			grace := ro.GracePeriod
+			if grace <= 0 {
+				grace = 2 * time.Minute // gitops.Run's default
+			}
+			setGrace(cmd.Context(), grace+10*time.Second)
 			log.Info("reconciling", "repo", opts.RepoURL, "ref", opts.Ref, "path", opts.Path, "mode", opts.Mode,
 				"schedule", ro.Schedule.String(), "windows", len(opts.Windows), "leader-election", ro.LeaderElection)
 			return r.Run(cmd.Context(), ro)
@@ -295,7 +314,7 @@ func printReleaseResults(w io.Writer, rs []gitops.ReleaseResult) error {
 	for _, r := range rs {
 		detail := r.Reason
 		if r.Error != "" {
-			detail = r.Error
+			detail = errorSummary(r.Error)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Namespace, r.Action, r.Outcome, detail)
 	}

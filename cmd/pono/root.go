@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pono-gitops/pono/compiler"
 )
 
 // streams carries the process's standard streams into every subcommand, so
@@ -27,10 +30,19 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	root.SetOut(out)
 	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
+	release := holdExit(ctx)
+	defer release()
+	finish(ctx)
+	if in, ok := interrupted(ctx); ok {
+		// Whatever the command made of the cancellation, one line says why.
+		fmt.Fprintf(errOut, "pono: %s\n", in.message())
+		return in.exitCode()
+	}
 	if err == nil {
 		return 0
 	}
-	return reportError(errOut, err)
+	verbose, _ := root.PersistentFlags().GetBool("verbose")
+	return reportError(errOut, unknownCommand(root, err), verbose)
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -42,6 +54,10 @@ func newRootCmd(s streams) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	root.PersistentFlags().BoolP("verbose", "v", false, "print long error messages whole")
+	// pono --version prints what pono version does.
+	root.Version = compiler.Version + " (render " + compiler.RenderVersion + ")"
+	root.SetVersionTemplate("pono {{.Version}}\n")
 	root.AddCommand(
 		newValidateCmd(s),
 		newCompileCmd(s),
@@ -55,6 +71,8 @@ func newRootCmd(s streams) *cobra.Command {
 		newReconcileCmd(s),
 		newBootstrapCmd(s),
 	)
+	root.InitDefaultCompletionCmd()
+	refuseUnknownSubcommands(root)
 	return root
 }
 
@@ -85,7 +103,8 @@ func usageErr(err error) error { return &usageError{err: err} }
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErr(fmt.Errorf("%s: accepts %d argument(s), received %d\nusage: %s", cmd.CommandPath(), n, len(args), cmd.UseLine()))
+			path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") // "pono: " says the rest
+			return usageErr(fmt.Errorf("%s: accepts %d argument(s), received %d\nusage: %s", path, n, len(args), cmd.UseLine()))
 		}
 		return nil
 	}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer the watchdog goroutine may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// fakeExit records the code and ends the watchdog goroutine as os.Exit
+// would end the process.
+func fakeExit(codes chan<- int) func(int) {
+	return func(code int) {
+		codes <- code
+		runtime.Goexit()
+	}
+}
+
+func TestWatchdogExitsAfterGrace(t *testing.T) {
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+		msg  string
+	}{
+		{syscall.SIGINT, 130, "pono: interrupted\n"},
+		{syscall.SIGTERM, 143, "pono: terminated\n"},
+	} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			var w syncBuffer
+			codes := make(chan int, 1)
+			ctx, stop := watchSignals(&w, fakeExit(codes))
+			defer stop()
+			sent := time.Now()
+			if err := syscall.Kill(syscall.Getpid(), tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+				t.Fatal("context not cancelled by the signal")
+			}
+			in, ok := interrupted(ctx)
+			if !ok || in.exitCode() != tc.code {
+				t.Fatalf("cause = %v, want an interrupt with exit code %d", context.Cause(ctx), tc.code)
+			}
+			// A command that ignores ctx: the watchdog exits on its own.
+			select {
+			case code := <-codes:
+				took := time.Since(sent)
+				if code != tc.code || took < defaultGrace || took > time.Second {
+					t.Errorf("exit %d after %v, want %d between %v and 1s", code, took, tc.code, defaultGrace)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("watchdog did not exit")
+			}
+			if got := w.String(); got != tc.msg {
+				t.Errorf("stderr = %q, want %q", got, tc.msg)
+			}
+		})
+	}
+}
+
+func TestWatchdogSecondSignalExitsAtOnce(t *testing.T) {
+	var w syncBuffer
+	codes := make(chan int, 1)
+	ctx, stop := watchSignals(&w, fakeExit(codes))
+	defer stop()
+	setGrace(ctx, time.Hour)
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-codes:
+		if code != 143 {
+			t.Errorf("exit %d, want 143 (the first signal decides)", code)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("second signal did not exit at once")
+	}
+}
+
+// A command that returns within its grace reports itself; the watchdog
+// stays silent.
+func TestWatchdogLeavesAFinishedCommandAlone(t *testing.T) {
+	var w syncBuffer
+	codes := make(chan int, 1)
+	ctx, stop := watchSignals(&w, fakeExit(codes))
+	release := holdExit(ctx) // publishing output: the watchdog must wait
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	time.Sleep(defaultGrace + 200*time.Millisecond)
+	select {
+	case code := <-codes:
+		t.Fatalf("watchdog exited %d while the command held the exit", code)
+	default:
+	}
+	finish(ctx)
+	release()
+	select {
+	case code := <-codes:
+		t.Fatalf("watchdog exited %d after the command finished", code)
+	case <-time.After(200 * time.Millisecond):
+	}
+	stop()
+	if got := w.String(); got != "" {
+		t.Errorf("watchdog wrote %q", got)
+	}
+}
