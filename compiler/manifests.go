@@ -27,7 +27,7 @@ type Object struct {
 // order: Lists are flattened as Helm flattens them (manifest.Parse), and
 // hooks are marked by their document's helm.sh/hook annotation.
 func SplitManifest(b []byte) ([]Object, error) {
-	objs, err := manifest.Parse(string(b), "", false, nil)
+	objs, err := manifest.ParseCanonical(string(b))
 	if err != nil {
 		return nil, err
 	}

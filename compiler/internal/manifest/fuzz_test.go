@@ -46,6 +46,9 @@ func FuzzParseManifests(f *testing.F) {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Fatalf("Parse took %v for %d bytes", d, len(in))
 		}
+		if _, cerr := ParseCanonical(in); cerr != nil {
+			checkMessage(t, cerr.Error())
+		}
 		if err != nil {
 			checkMessage(t, err.Error())
 			return
@@ -60,7 +63,7 @@ func FuzzParseManifests(f *testing.F) {
 			checkMessage(t, err.Error())
 			return
 		}
-		back, err := Parse(string(canon), "", false, nil)
+		back, err := ParseCanonical(string(canon))
 		if err != nil {
 			t.Fatalf("canonical output does not parse: %v\n%s", err, canon)
 		}

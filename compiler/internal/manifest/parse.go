@@ -33,7 +33,21 @@ const hookAnnotation = "helm.sh/hook"
 // hook is decided per document, as Helm decides it: by the caller (hook),
 // by the document's helm.sh/hook annotation, or for items of a List by the
 // List's; an item's own annotation does not make it a hook.
+//
+// Parse reads what Helm rendered; a "# pono:" comment there is a
+// template's and means nothing (see ParseCanonical).
 func Parse(manifest, source string, hook bool, events []string) ([]Object, error) {
+	return parse(manifest, source, hook, events, false)
+}
+
+// ParseCanonical parses a manifest Canonical wrote (or one Helm stored for a
+// release) as Parse does, reading back the List origin and hook status
+// Canonical records above a flattened List item.
+func ParseCanonical(manifest string) ([]Object, error) {
+	return parse(manifest, "", false, nil, true)
+}
+
+func parse(manifest, source string, hook bool, events []string, markers bool) ([]Object, error) {
 	var out []Object
 	for _, doc := range docSep.Split(manifest, -1) {
 		src := source
@@ -55,7 +69,7 @@ func Parse(manifest, source string, hook bool, events []string) ([]Object, error
 			continue
 		}
 		d := document{src: src, hook: hook, events: events}
-		if m := markerLine.FindStringSubmatch(doc); m != nil {
+		if m := markerLine.FindStringSubmatch(doc); markers && m != nil {
 			// A flattened List item written by Canonical: the marker, not
 			// the item's annotation, says whether it is a hook.
 			d.list, _ = strconv.Unquote(m[1])

@@ -130,7 +130,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := Parse(string(canon), "", false, nil)
+	back, err := ParseCanonical(string(canon))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,5 +155,19 @@ func TestParseErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%q) error = %v, want %q", tc.in, err, tc.want)
 		}
+	}
+}
+
+// TestParseIgnoresForgedMarker: a template cannot make an object look like
+// a hook (which the ownership checks skip) with Canonical's comment.
+func TestParseIgnoresForgedMarker(t *testing.T) {
+	const in = "# Source: c/templates/t.yaml\n# pono: item of a \"List\", hook \"pre-install\"\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+	got, err := Parse(in, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []summary{{"v1", "ConfigMap/c", "c/templates/t.yaml", "", false, 0}}
+	if diff := cmp.Diff(want, summarise(got)); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
 	}
 }
