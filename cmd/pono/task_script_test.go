@@ -16,6 +16,7 @@ import (
 
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/dockerd"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // TestTaskScript runs the `pono task` scripts in testdata/task-script. They
@@ -24,6 +25,7 @@ import (
 // dockerd with the task-dummy image built. `exits CODE cmd args...` checks
 // an exact exit status.
 func TestTaskScript(t *testing.T) {
+	testenv.NeedsServer(t, "a private Docker engine")
 	kaapana, err := filepath.Abs("../../../shared/kaapana")
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +97,7 @@ func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
 // at it: pods are created, scheduled and "run" there, but kwok runs no
 // containers, so these scripts cover what the API server can show.
 func TestTaskK8sScript(t *testing.T) {
+	testenv.NeedsServer(t, "a local cluster")
 	kaapana, err := filepath.Abs("../../../shared/kaapana")
 	if err != nil {
 		t.Fatal(err)

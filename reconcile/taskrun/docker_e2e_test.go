@@ -265,3 +265,74 @@ func TestDockerMissingImage(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestDockerMonitorMemory: the peak a task reaches is measured from its
+// cgroup while it runs: at least the 4 MiB string it builds, at most its
+// limit, and the samples never go down.
+func TestDockerMonitorMemory(t *testing.T) {
+	r, _ := dockerRunner(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	file := writeJSON(t, map[string]any{"name": "grow", "image": dummyImage, "taskTemplate": "downstream",
+		"resources": map[string]any{"limits": map[string]any{"memory": "64Mi"}},
+		"command":   []string{"sh", "-c", "x=0123456789abcdef; i=0; while [ $i -lt 18 ]; do x=$x$x; i=$((i+1)); done; sleep 2"}})
+	plan, err := r.Prepare(ctx, file, PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := r.Run(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []MemorySample
+	peak, err := r.MonitorMemory(ctx, rec, 50*time.Millisecond, func(s MemorySample) { samples = append(samples, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("peak %d bytes from %s over %d samples", peak.PeakBytes, peak.Source, len(samples))
+	if peak.PeakBytes < 4<<20 || peak.PeakBytes > 64<<20 {
+		t.Errorf("peak = %d bytes, want between the 4 MiB string and the 64 MiB limit", peak.PeakBytes)
+	}
+	if peak.LimitBytes != 64<<20 {
+		t.Errorf("limit = %d, want 64 MiB", peak.LimitBytes)
+	}
+	for i := 1; i < len(samples); i++ {
+		if samples[i].PeakBytes < samples[i-1].PeakBytes {
+			t.Errorf("sample %d: peak went down from %d to %d", i, samples[i-1].PeakBytes, samples[i].PeakBytes)
+		}
+	}
+	if st, err := r.Wait(ctx, rec); err != nil || st.Phase != PhaseSucceeded {
+		t.Errorf("task ended %+v, %v", st, err)
+	}
+}
+
+// TestDockerSmallRequest: Docker refuses a reservation below 6 MiB, which
+// Kaapana runs; pono runs the task without one and says so, and refuses a
+// limit below it before anything is created.
+func TestDockerSmallRequest(t *testing.T) {
+	r, _ := dockerRunner(t)
+	ctx := context.Background()
+	file := writeJSON(t, map[string]any{"name": "small", "image": dummyImage, "taskTemplate": "downstream",
+		"resources": map[string]any{"limits": map[string]any{"memory": "16Mi"}, "requests": map[string]any{"memory": "4Mi"}},
+		"command":   []string{"true"}})
+	plan, err := r.Prepare(ctx, file, PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNote := "requests.memory 4Mi is below the Docker engine's minimum reservation of 6Mi: the container runs without a memory reservation"
+	if diff := cmp.Diff([]string{wantNote}, plan.Computed.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+	rec, err := r.Run(ctx, plan)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if st, err := r.Wait(ctx, rec); err != nil || st.Phase != PhaseSucceeded {
+		t.Errorf("task ended %+v, %v", st, err)
+	}
+	small := writeJSON(t, map[string]any{"name": "small", "image": dummyImage, "taskTemplate": "downstream",
+		"resources": map[string]any{"limits": map[string]any{"memory": "5Mi"}}, "command": []string{"true"}})
+	if _, err := r.Prepare(ctx, small, PrepareOptions{}); err == nil || err.Error() != "limits.memory 5Mi is below the Docker engine's minimum of 6Mi: the container cannot be created" {
+		t.Errorf("a 5Mi limit: err = %v", err)
+	}
+}
