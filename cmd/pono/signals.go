@@ -18,7 +18,7 @@ import (
 // remove a temporary container or pod, short enough that Ctrl-C stops
 // every command within a second, also one stuck in a step that does not
 // watch the context (a read of a FIFO, a CUE evaluation).
-const defaultGrace = 750 * time.Millisecond
+const defaultGrace = 500 * time.Millisecond
 
 // interrupt is the cause of a context cancelled by a signal.
 type interrupt struct{ sig syscall.Signal }
