@@ -37,6 +37,9 @@ func TestSchemaCrossCheck(t *testing.T) {
 		{name: "api_version 2.0", mutate: func(d map[string]any) { d["api_version"] = json.Number("2.0") }, diverges: "api_version must be 1"},
 		{name: "api_version 2", mutate: func(d map[string]any) { d["api_version"] = 2 }, diverges: "api_version must be 1"},
 		{name: "template missing identifier", mutate: func(d map[string]any) { delete(tmpl(d), "identifier") }},
+		{name: "template identifier empty", mutate: func(d map[string]any) { tmpl(d)["identifier"] = "" }, diverges: "empty names are errors"},
+		{name: "channel name empty", mutate: func(d map[string]any) { out(d)["name"] = "" }, diverges: "empty names are errors"},
+		{name: "env name empty", mutate: func(d map[string]any) { env(d)["name"] = "" }, diverges: "empty names are errors"},
 		{name: "template missing inputs", mutate: func(d map[string]any) { delete(tmpl(d), "inputs") }},
 		{name: "template missing outputs", mutate: func(d map[string]any) { delete(tmpl(d), "outputs") }},
 		{name: "template missing env", mutate: func(d map[string]any) { delete(tmpl(d), "env") }},
@@ -87,6 +90,7 @@ func TestSchemaCrossCheck(t *testing.T) {
 			}
 		}},
 		{name: "missing image", mutate: func(d map[string]any) { delete(d, "image") }},
+		{name: "image empty", mutate: func(d map[string]any) { d["image"] = "" }, diverges: "empty names are errors"},
 		{name: "missing taskTemplate", mutate: func(d map[string]any) { delete(d, "taskTemplate") }},
 		{name: "taskTemplate a number", mutate: func(d map[string]any) { d["taskTemplate"] = 3 }},
 		{name: "taskTemplate inline", mutate: func(d map[string]any) {
