@@ -6,9 +6,10 @@ GO          ?= go
 PONO_CACHE  ?= $(HOME)/.cache/pono
 PONO_TOOLS  ?= $(PONO_CACHE)/tools
 BIN         := bin/pono
+FUZZTIME    ?= 30s
 export PONO_CACHE PONO_TOOLS
 
-.PHONY: all build deps tools test test-unit demo cluster-up cluster-down bench clean vet
+.PHONY: all build deps tools test test-unit fuzz demo cluster-up cluster-down bench clean vet
 
 all: build
 
@@ -27,13 +28,19 @@ vet:
 	$(GO) vet ./...
 
 # Unit, golden, CLI and e2e tests. e2e tests start the servers they need.
+# Then every fuzz target for 30 s (as CI runs them).
 test: deps tools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 60m ./...
+	FUZZTIME=30s GO=$(GO) bash test/scripts/fuzz.sh
 
 # Fast inner loop: no servers are started by tests that are skipped in -short.
 test-unit:
 	$(GO) test -short ./...
+
+# Every Fuzz* target of the module, FUZZTIME each (make fuzz FUZZTIME=5m).
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash test/scripts/fuzz.sh
 
 cluster-up: tools build
 	bash test/scripts/cluster.sh up
