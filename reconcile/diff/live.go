@@ -61,6 +61,12 @@ func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.Compare(ctx, res)
+}
+
+// Compare compares an already compiled platform with the cluster (the
+// reconciler's pending changes). It changes nothing.
+func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, error) {
 	a := reconcile.NewApply(&reconcile.Config{RESTConfig: d.rest})
 	a.Prune = true
 	p, err := a.Plan(ctx, res)

@@ -31,6 +31,12 @@ type RunOptions struct {
 	Listen string
 	// WebhookSecret protects /webhook (empty disables /webhook).
 	WebhookSecret []byte
+	// TriggerToken protects POST /reconcile and enables the web page's
+	// "reconcile now" (empty disables both). Without it, Run uses a token
+	// set on ctx with WithTriggerToken.
+	TriggerToken []byte
+	// NoUI leaves the web page (/ui/) out.
+	NoUI bool
 	// LeaderElection makes replicas elect one leader with a Lease; only
 	// the leader runs cycles.
 	LeaderElection bool
@@ -64,7 +70,16 @@ func (r *Reconciler) Run(ctx context.Context, ro RunOptions) error {
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", ro.Listen, err)
 		}
-		srv = &http.Server{Handler: r.handler(ro.WebhookSecret), ReadHeaderTimeout: 10 * time.Second}
+		token := triggerToken(ctx, ro)
+		if !ro.NoUI {
+			r.page = r.newUI(token)
+		}
+		srv = &http.Server{Handler: r.handler(ro.WebhookSecret, token, r.page), ReadHeaderTimeout: 10 * time.Second}
+		if r.page != nil {
+			// Event streams never go idle: end them so Shutdown does not
+			// wait for them.
+			srv.RegisterOnShutdown(r.page.Close)
+		}
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				r.log.Error("http server", "err", err)
@@ -178,6 +193,9 @@ func (r *Reconciler) loop(ctx, lead context.Context, ro RunOptions) {
 		r.running.Store(false)
 		grace()
 		cancel()
+		if r.page != nil && ctx.Err() == nil && lead.Err() == nil {
+			r.publishUI(ctx, r.page)
+		}
 		if ro.OnCycle != nil {
 			ro.OnCycle(rep)
 		}

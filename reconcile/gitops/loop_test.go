@@ -111,7 +111,8 @@ func TestEndpointsAndTriggers(t *testing.T) {
 	f := newFixture(t, "gitops-serve", "hello")
 	r := f.reconciler(t, f.options(t))
 	const secret = "webhook-shared-secret"
-	run := start(t, r, gitops.RunOptions{WebhookSecret: []byte(secret)})
+	const token = "trigger-token-0123"
+	run := start(t, r, gitops.RunOptions{WebhookSecret: []byte(secret), TriggerToken: []byte(token)})
 	if rep := run.next(t, time.Minute); rep.Result != gitops.Applied {
 		t.Fatalf("first cycle = %s (%v), want applied", rep.Result, rep.Err)
 	}
@@ -139,9 +140,19 @@ func TestEndpointsAndTriggers(t *testing.T) {
 		}
 	}
 
+	// POST /reconcile wants the trigger token.
+	for name, h := range map[string]map[string]string{
+		"none":         nil,
+		"wrong bearer": {"Authorization": "Bearer guess"},
+		"webhook one":  {"Authorization": "Bearer " + secret},
+	} {
+		if code, _ := run.post(t, "/reconcile", "", h); code != http.StatusUnauthorized {
+			t.Errorf("POST /reconcile with %s = %d, want 401", name, code)
+		}
+	}
 	// An on-demand cycle picks up a new commit without waiting an hour.
 	f.commit(t, "bonjour", "say bonjour")
-	if code, body := run.post(t, "/reconcile", "", nil); code != http.StatusAccepted {
+	if code, body := run.post(t, "/reconcile", "", map[string]string{"Authorization": "Bearer " + token}); code != http.StatusAccepted {
 		t.Fatalf("POST /reconcile = %d %s", code, body)
 	}
 	if rep := run.next(t, time.Minute); rep.Trigger != "api" || rep.Result != gitops.Applied {
@@ -226,7 +237,8 @@ func TestWindowsHoldChanges(t *testing.T) {
 // leader stops, the follower takes over.
 func TestOnlyTheLeaderApplies(t *testing.T) {
 	f := newFixture(t, "gitops-leader", "hello")
-	ro := gitops.RunOptions{LeaderElection: true, LeaseDuration: 4 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 500 * time.Millisecond}
+	ro := gitops.RunOptions{LeaderElection: true, LeaseDuration: 4 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 500 * time.Millisecond, TriggerToken: []byte("leader-token")}
+	auth := map[string]string{"Authorization": "Bearer leader-token"}
 	optsA, optsB := f.options(t), f.options(t)
 	optsA.Identity, optsB.Identity = "replica-a", "replica-b"
 	a := start(t, f.reconciler(t, optsA), ro)
@@ -234,7 +246,7 @@ func TestOnlyTheLeaderApplies(t *testing.T) {
 		t.Fatalf("a's first cycle = %s (%v)", rep.Result, rep.Err)
 	}
 	b := start(t, f.reconciler(t, optsB), ro)
-	if code, body := b.post(t, "/reconcile", "", nil); code != http.StatusServiceUnavailable {
+	if code, body := b.post(t, "/reconcile", "", auth); code != http.StatusServiceUnavailable {
 		t.Errorf("follower POST /reconcile = %d %s, want 503", code, body)
 	}
 	_, mb := b.get(t, "/metrics")
@@ -243,7 +255,7 @@ func TestOnlyTheLeaderApplies(t *testing.T) {
 	}
 	// A change is applied by the leader alone.
 	f.commit(t, "bonjour", "say bonjour")
-	if code, _ := a.post(t, "/reconcile", "", nil); code != http.StatusAccepted {
+	if code, _ := a.post(t, "/reconcile", "", auth); code != http.StatusAccepted {
 		t.Fatalf("leader POST /reconcile = %d", code)
 	}
 	if rep := a.next(t, time.Minute); rep.Result != gitops.Applied {

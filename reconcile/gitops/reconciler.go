@@ -27,6 +27,7 @@ import (
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/diff"
 	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/reconcile/ui"
 )
 
 // Mode is what a cycle may do.
@@ -122,6 +123,8 @@ type Reconciler struct {
 	triggers chan string
 	leader   atomic.Bool
 	running  atomic.Bool
+
+	page *ui.Server // the web page, when served
 
 	head *compiled // the commit the ref pointed at last cycle
 	good *compiled // the last commit that compiled (and passed policy)

@@ -9,11 +9,18 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/pono-gitops/pono/reconcile/ui"
 )
 
-// handler serves the probes, metrics and the on-demand triggers.
-func (r *Reconciler) handler(webhookSecret []byte) http.Handler {
+// handler serves the probes, metrics, the on-demand triggers and the web
+// page (page nil: none).
+func (r *Reconciler) handler(webhookSecret, token []byte, page *ui.Server) http.Handler {
 	mux := http.NewServeMux()
+	if page != nil {
+		mux.Handle(ui.Prefix, page.Handler())
+		mux.Handle("GET /{$}", http.RedirectHandler(ui.Prefix, http.StatusFound))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -21,7 +28,16 @@ func (r *Reconciler) handler(webhookSecret []byte) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "leader": r.leader.Load(), "cycleRunning": r.running.Load()})
 	})
 	mux.Handle("GET /metrics", r.metric.handler())
-	mux.HandleFunc("POST /reconcile", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("POST /reconcile", func(w http.ResponseWriter, req *http.Request) {
+		if len(token) == 0 {
+			writeJSON(w, http.StatusForbidden, map[string]any{"error": "POST /reconcile is disabled: no trigger token configured (--trigger-token-file)"})
+			return
+		}
+		if !ui.Authorized(ui.BearerToken(req), token) {
+			r.log.Warn("reconcile trigger refused: bad or missing token", "remote", req.RemoteAddr)
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "bad or missing trigger token: send Authorization: Bearer <token>"})
+			return
+		}
 		r.accept(w, "api")
 	})
 	mux.HandleFunc("POST /webhook", func(w http.ResponseWriter, req *http.Request) {

@@ -55,6 +55,8 @@ var owners = map[string][]string{
 	"github.com/go-git/go-git/v5": {"internal/gitrepo"},
 	"github.com/robfig/cron/v3":   {"internal/schedule"},
 	"github.com/moby/moby":        {"internal/dockerengine"},
+	// Graphviz (as WebAssembly) lays out workflow graphs for the web page.
+	"github.com/goccy/go-graphviz": {"internal/graphsvg"},
 	// CUE is the compiler's own language: the schema loader, the Task API
 	// validator and the diagnostics that render CUE positions.
 	"cuelang.org/go": {"compiler/diag", "compiler/internal/spec", "compiler/taskapi"},

@@ -13,6 +13,8 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v gpg >/dev/null 2>&1 || need+=(gpg)
 command -v gpg-agent >/dev/null 2>&1 || need+=(gpg-agent)
 command -v gpgconf >/dev/null 2>&1 || need+=(gpgconf)
+# The web page's browser tests drive Debian's chromium headless (chromedp).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
