@@ -126,7 +126,7 @@ func newTaskRunCmd(s streams) *cobra.Command {
 	fs.BoolVar(&f.noMonitor, "no-monitor-memory", false, "do not monitor memory (the default)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the run record (JSON) to this file (default ./task_run-<id>.json)")
 	fs.StringVar(&f.pcFile, "processing-container", "", "take the template from this processing-container.json instead of the image")
-	fs.BoolVar(&f.strict, "strict", false, "unknown keys in the task are errors")
+	fs.BoolVar(&f.strict, "strict", false, "unknown and duplicate keys in the task are errors")
 	fs.DurationVar(&f.timeout, "timeout", 0, "with --watch, --wait or --monitor-memory: give up waiting after this long (0: no limit)")
 	return cmd
 }
