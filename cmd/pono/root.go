@@ -72,7 +72,9 @@ func newRootCmd(s streams) *cobra.Command {
 		newBootstrapCmd(s),
 	)
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultVersionFlag() // listed in pono --help
 	refuseUnknownSubcommands(root)
+	strictHelp(root)
 	return root
 }
 

@@ -58,3 +58,27 @@ func unknownCommand(root *cobra.Command, err error) error {
 func withUsageHint(cmd *cobra.Command, msg string) error {
 	return usageErr(fmt.Errorf("%s\nRun '%s --help' for usage.", msg, cmd.CommandPath()))
 }
+
+// strictHelp makes `pono help valdate` a usage error too: cobra's help
+// command prints "Unknown help topic" and succeeds.
+func strictHelp(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	for _, h := range root.Commands() {
+		if h.Name() != "help" || h.Run == nil {
+			continue
+		}
+		show := h.Run
+		h.Run = nil
+		h.RunE = func(c *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			switch {
+			case err != nil && len(args) > 0:
+				return unknownCommandErr(root, args[0])
+			case len(rest) > 0:
+				return unknownCommandErr(target, rest[0])
+			}
+			show(c, args)
+			return nil
+		}
+	}
+}
