@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/bootstrap"
 	"github.com/pono-gitops/pono/reconcile/gitops"
@@ -65,14 +66,14 @@ func newBootstrapCmd(s streams) *cobra.Command {
 				if path == "" {
 					continue
 				}
-				b, err := os.ReadFile(path)
+				b, err := safefs.ReadRegularFile(path, 0)
 				if err != nil {
 					return err
 				}
 				in.Verify[key] = b
 			}
 			if webhookFile != "" {
-				if in.WebhookSecret, err = os.ReadFile(webhookFile); err != nil {
+				if in.WebhookSecret, err = safefs.ReadRegularFile(webhookFile, 0); err != nil {
 					return fmt.Errorf("--webhook-secret-file: %w", err)
 				}
 			}
@@ -138,7 +139,7 @@ func readFiles(dir string, names []string) (map[string][]byte, error) {
 		return out, nil
 	}
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, n))
+		b, err := safefs.ReadRegularFile(filepath.Join(dir, n), 0)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}

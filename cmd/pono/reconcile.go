@@ -19,6 +19,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/gitops"
@@ -219,7 +220,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 			}
 			opts.StatusHeartbeat = heartbeat
 			if webhookFile != "" {
-				b, err := os.ReadFile(webhookFile)
+				b, err := safefs.ReadRegularFile(webhookFile, 0)
 				if err != nil {
 					return fmt.Errorf("--webhook-secret-file: %w", err)
 				}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // Auth are the credentials for a remote repository. They never appear in
@@ -70,7 +72,7 @@ func AuthFromDir(dir string) (*Auth, error) {
 	}
 	data := map[string][]byte{}
 	for _, key := range authKeys {
-		b, err := os.ReadFile(filepath.Join(dir, key))
+		b, err := safefs.ReadRegularFile(filepath.Join(dir, key), 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

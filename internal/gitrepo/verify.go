@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/hiddeco/sshsig"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // sshNamespace is the namespace git signs commits in (ssh-keygen -Y sign -n git).
@@ -38,14 +39,14 @@ func LoadVerifier(keyringFile, allowedSignersFile string) (*Verifier, error) {
 	var keyring string
 	var signers []byte
 	if keyringFile != "" {
-		b, err := os.ReadFile(keyringFile)
+		b, err := safefs.ReadRegularFile(keyringFile, 0)
 		if err != nil {
 			return nil, fmt.Errorf("read OpenPGP keyring: %w", err)
 		}
 		keyring = string(b)
 	}
 	if allowedSignersFile != "" {
-		b, err := os.ReadFile(allowedSignersFile)
+		b, err := safefs.ReadRegularFile(allowedSignersFile, 0)
 		if err != nil {
 			return nil, fmt.Errorf("read allowed signers: %w", err)
 		}
