@@ -68,7 +68,7 @@ func (r *Result) Write(ctx context.Context, o Output) error {
 	if err != nil {
 		return err
 	}
-	stage, err := stageDir(o.Dir, files)
+	stage, err := stageDir(ctx, o.Dir, files)
 	if stage != "" {
 		defer os.RemoveAll(stage)
 	}
@@ -169,8 +169,9 @@ func resolvePath(p string) (string, error) {
 }
 
 // stageDir writes files into a new temporary directory next to out and
-// returns it (also on error, for the caller to remove).
-func stageDir(out string, files map[string][]byte) (string, error) {
+// returns it (also on error, for the caller to remove). It stops when ctx
+// is cancelled, so that an interrupted compile returns at once.
+func stageDir(ctx context.Context, out string, files map[string][]byte) (string, error) {
 	parent := filepath.Dir(filepath.Clean(out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
@@ -183,6 +184,9 @@ func stageDir(out string, files map[string][]byte) (string, error) {
 		return tmp, fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
 	}
 	for name, data := range files {
+		if err := ctx.Err(); err != nil {
+			return tmp, fmt.Errorf("%s not written: %w", out, err)
+		}
 		p := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return tmp, fmt.Errorf("cannot write %s: %w", filepath.Join(out, filepath.FromSlash(name)), unwrapPathErr(err))
