@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
 
 	"github.com/pono-gitops/pono/internal/safefs"
@@ -82,15 +82,15 @@ func Validate(file string, src []byte, opts ValidateOptions) (*Report, any) {
 		r.add(d)
 		return r, nil
 	}
-	ctx := cuecontext.New()
-	def, err := definition(ctx, kind)
+	err = withDefinition(kind, func(ctx *cue.Context, def cue.Value) {
+		sc := &schemaChecker{ctx: ctx, doc: doc, r: r, unknown: sev}
+		sc.check(def, doc.root, nil)
+	})
 	if err != nil {
 		// The embedded schema is part of the binary; failing here is a defect.
 		r.add(Diagnostic{Severity: SeverityError, Message: err.Error()})
 		return r, nil
 	}
-	sc := &schemaChecker{ctx: ctx, doc: doc, r: r, unknown: sev}
-	sc.check(def, doc.root, nil)
 	schemaErrs := r.Errors()
 	// The semantic checks run even when the schema found errors, on what
 	// decodes (encoding/json skips values of the wrong type), so that one
