@@ -15,7 +15,7 @@ var freeForm = map[string]bool{
 	"resources": true, "podSecurityContext": true, "securityContext": true,
 	"nodeSelector": true, "tolerations": true, "affinity": true,
 	"podAnnotations": true, "podLabels": true, "imagePullSecrets": true,
-	"serviceAccount.annotations": true, "service.annotations": true,
+	"serviceAccount.annotations": true, "service.annotations": true, "ingress.annotations": true, "ingress.tls": true,
 }
 
 // valuePaths are the dotted paths of values.yaml's leaves.

@@ -54,6 +54,7 @@ func TestHelmLint(t *testing.T) {
 			"git.credentialsSecret=git-auth", "git.env=prod", "verify.secret=keys", "verify.allowedSigners=true",
 			"webhook.secret=hook", "schedule=*/10 * * * *", "windows={0 22 * * 1-5 +4h}", "replicaCount=2",
 			"mode=observe", "serviceAccount.create=false", "serviceAccount.name=ops", "rbac.create=false",
+			"trigger.tokenSecret=pono-trigger", "ingress.enabled=true", "ingress.host=kaapana.example.org", "ingress.className=traefik",
 		}},
 	}
 	for _, tt := range tests {

@@ -68,7 +68,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newTaskCmd(s),
 		newVersionCmd(s),
 		newDiffCmd(s),
-		newReconcileCmd(s),
+		withTriggerToken(newReconcileCmd(s)), newUICmd(s),
 		newBootstrapCmd(s),
 	)
 	root.InitDefaultCompletionCmd()
