@@ -10,9 +10,12 @@ import (
 // any parser (YAML's line and column, JSON's byte offset, the CUE child's
 // line and column) become the token.Pos the rest of the compiler uses.
 type srcFile struct {
-	name string // as messages show it
-	src  []byte
-	tf   *token.File
+	name  string // as messages show it
+	src   []byte
+	tf    *token.File
+	lines []int         // line start offsets (token.File.Lines copies them each call)
+	ascii bool          // columns are byte offsets
+	runes map[int][]int // per non-ASCII line: byte offset of each character
 }
 
 func newSrcFile(name string, src []byte) *srcFile {
@@ -22,7 +25,7 @@ func newSrcFile(name string, src []byte) *srcFile {
 	if len(tf.Lines()) == 0 {
 		tf.SetLines([]int{0}) // an empty file still has line 1
 	}
-	return &srcFile{name: name, src: src, tf: tf}
+	return &srcFile{name: name, src: src, tf: tf, lines: tf.Lines(), ascii: isASCII(src)}
 }
 
 // at is the position of byte offset off.
@@ -34,19 +37,50 @@ func (f *srcFile) at(off int) token.Pos {
 // lineCol is the position of a 1-based line and a 1-based column counted
 // in characters, as YAML reports them.
 func (f *srcFile) lineCol(line, col int) token.Pos {
-	lines := f.tf.Lines()
+	lines := f.lines
 	if line < 1 || len(lines) == 0 {
 		return f.at(0)
 	}
 	if line > len(lines) {
 		return f.at(len(f.src))
 	}
-	off := lines[line-1]
-	for c := 1; c < col && off < len(f.src) && f.src[off] != '\n'; c++ {
-		_, n := utf8.DecodeRune(f.src[off:])
-		off += n
+	start := lines[line-1]
+	if col < 1 {
+		col = 1
 	}
-	return f.at(off)
+	if f.ascii {
+		return f.at(start + col - 1)
+	}
+	// Index each line once, so a file on one long line stays linear.
+	offs, ok := f.runes[line]
+	if !ok {
+		for off := start; off < len(f.src) && f.src[off] != '\n'; {
+			offs = append(offs, off)
+			_, n := utf8.DecodeRune(f.src[off:])
+			off += n
+		}
+		if f.runes == nil {
+			f.runes = map[int][]int{}
+		}
+		f.runes[line] = offs
+	}
+	if col-1 < len(offs) {
+		return f.at(offs[col-1])
+	}
+	end := start
+	if len(offs) > 0 {
+		end = offs[len(offs)-1] + 1
+	}
+	return f.at(end)
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // checkText finds what no parser should see: bytes that are not UTF-8 and
