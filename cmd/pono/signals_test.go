@@ -4,32 +4,14 @@ import (
 	"bytes"
 	"context"
 	"runtime"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer the watchdog goroutine may write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // fakeExit records the code and ends the watchdog goroutine as os.Exit
-// would end the process.
+// would end the process. The watchdog writes its line before it exits, so
+// a test that has received the code may read the writer.
 func fakeExit(codes chan<- int) func(int) {
 	return func(code int) {
 		codes <- code
@@ -47,7 +29,7 @@ func TestWatchdogExitsAfterGrace(t *testing.T) {
 		{syscall.SIGTERM, 143, "pono: terminated\n"},
 	} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
-			var w syncBuffer
+			var w bytes.Buffer
 			codes := make(chan int, 1)
 			ctx, stop := watchSignals(&w, fakeExit(codes))
 			defer stop()
@@ -82,7 +64,7 @@ func TestWatchdogExitsAfterGrace(t *testing.T) {
 }
 
 func TestWatchdogSecondSignalExitsAtOnce(t *testing.T) {
-	var w syncBuffer
+	var w bytes.Buffer
 	codes := make(chan int, 1)
 	ctx, stop := watchSignals(&w, fakeExit(codes))
 	defer stop()
@@ -107,7 +89,7 @@ func TestWatchdogSecondSignalExitsAtOnce(t *testing.T) {
 // A command that returns within its grace reports itself; the watchdog
 // stays silent.
 func TestWatchdogLeavesAFinishedCommandAlone(t *testing.T) {
-	var w syncBuffer
+	var w bytes.Buffer
 	codes := make(chan int, 1)
 	ctx, stop := watchSignals(&w, fakeExit(codes))
 	release := holdExit(ctx) // publishing output: the watchdog must wait
