@@ -1,15 +1,9 @@
 package reconcile
 
 import (
-	"errors"
-	"fmt"
 	"testing"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/internal/helmsdk"
 )
 
 func TestRedactorHidesSensitiveValues(t *testing.T) {
@@ -25,28 +19,6 @@ func TestRedactorHidesSensitiveValues(t *testing.T) {
 	want := `Invalid value: "***" and ***, *** on ***; ab stays`
 	if got != want {
 		t.Errorf("redact = %q, want %q", got, want)
-	}
-}
-
-func TestRetryable(t *testing.T) {
-	gr := schema.GroupResource{Resource: "secrets"}
-	tests := []struct {
-		err  error
-		want bool
-	}{
-		{apierrors.NewConflict(gr, "x", errors.New("changed")), true},
-		{apierrors.NewServiceUnavailable("busy"), true},
-		{apierrors.NewTooManyRequests("slow down", 1), true},
-		{fmt.Errorf("install: %w", errors.New(`no matches for kind "Widget" in version "e2e.pono.dev/v1"`)), true},
-		{errors.New("another operation (install/upgrade/rollback) is in progress"), true},
-		{apierrors.NewInvalid(schema.GroupKind{Kind: "Service"}, "x", nil), false},
-		{fmt.Errorf("install: %w", fmt.Errorf("%w: Job x failed", helmsdk.ErrNotReady)), false},
-		{errors.New("timed out"), false},
-	}
-	for _, tt := range tests {
-		if got := retryable(tt.err); got != tt.want {
-			t.Errorf("retryable(%v) = %v, want %v", tt.err, got, tt.want)
-		}
 	}
 }
 

@@ -79,7 +79,7 @@ type StatusReport struct {
 // Run reads the status of res's releases, and of other releases found in
 // the namespaces res uses, from the cluster.
 func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, error) {
-	client, err := helmsdk.NewClient(s.cfg.RESTConfig, helmsdk.ClientOptions{Logger: s.cfg.logger()})
+	client, err := s.cfg.Client()
 	if err != nil {
 		return nil, err
 	}

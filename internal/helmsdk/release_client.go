@@ -28,8 +28,6 @@ import (
 type ClientOptions struct {
 	// Logger receives Helm's debug log; nil discards it.
 	Logger *slog.Logger
-	// MaxHistory caps the revisions Helm keeps per release (0: unlimited).
-	MaxHistory int
 	// PollInterval is how often readiness is checked while waiting
 	// (default 250ms; Helm's own wait polls every 2s).
 	PollInterval time.Duration
@@ -91,6 +89,16 @@ func NewClient(rc *rest.Config, opts ClientOptions) (*Client, error) {
 
 // Kubernetes returns the client's Kubernetes clientset.
 func (c *Client) Kubernetes() kubernetes.Interface { return c.cs }
+
+// Dynamic returns the client's dynamic client.
+func (c *Client) Dynamic() dynamic.Interface { return c.dyn }
+
+// Metadata returns the client's metadata-only client.
+func (c *Client) Metadata() metadata.Interface { return c.meta }
+
+// RESTMapper returns the REST mapper Helm's actions use; RefreshDiscovery
+// resets it before the next action.
+func (c *Client) RESTMapper() meta.RESTMapper { return c.mapper }
 
 // RefreshDiscovery forgets cached API discovery, so kinds added since (for
 // example by a release that installed CRDs) become known.
@@ -158,7 +166,9 @@ type op struct {
 	cfg *action.Configuration
 }
 
-func (c *Client) newOp(ctx context.Context, ns string, timeout time.Duration) (*op, error) {
+// newOp prepares an action in namespace ns; maxHistory caps the revisions
+// stored (0: unlimited).
+func (c *Client) newOp(ctx context.Context, ns string, maxHistory int) (*op, error) {
 	kc, err := c.kubeClient(ns)
 	if err != nil {
 		return nil, err
@@ -168,7 +178,7 @@ func (c *Client) newOp(ctx context.Context, ns string, timeout time.Duration) (*
 		return nil, err
 	}
 	store := storage.Init(driver.NewSecrets(c.cs.CoreV1().Secrets(ns)))
-	store.MaxHistory = c.opts.MaxHistory
+	store.MaxHistory = maxHistory
 	store.Log = c.helmLog
 	cfg := &action.Configuration{
 		RESTClientGetter: &getter{c: c, ns: ns},

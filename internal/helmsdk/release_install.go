@@ -26,6 +26,21 @@ type ReleaseRequest struct {
 	Timeout time.Duration
 	// Description is recorded on the release.
 	Description string
+	// MaxHistory caps the revisions Helm keeps of the release (0:
+	// unlimited).
+	MaxHistory int
+}
+
+// RollbackRequest is one rollback.
+type RollbackRequest struct {
+	Name      string
+	Namespace string
+	// Revision is the revision to return to (0: the previous one).
+	Revision int
+	// Wait waits for readiness within Timeout.
+	Wait       bool
+	Timeout    time.Duration
+	MaxHistory int
 }
 
 // Revision is what an action left in Helm's storage.
@@ -46,7 +61,7 @@ func revisionOf(r *release.Release) *Revision {
 // Install installs a release. An existing release of the same name that
 // failed or was uninstalled (with history kept) is replaced.
 func (c *Client) Install(ctx context.Context, req ReleaseRequest) (*Revision, error) {
-	o, err := c.newOp(ctx, req.Namespace, req.Timeout)
+	o, err := c.newOp(ctx, req.Namespace, req.MaxHistory)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +84,7 @@ func (c *Client) Install(ctx context.Context, req ReleaseRequest) (*Revision, er
 // Upgrade upgrades an existing release to the chart and values of req
 // (values replace the previous ones; nothing is reused).
 func (c *Client) Upgrade(ctx context.Context, req ReleaseRequest) (*Revision, error) {
-	o, err := c.newOp(ctx, req.Namespace, req.Timeout)
+	o, err := c.newOp(ctx, req.Namespace, req.MaxHistory)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +94,7 @@ func (c *Client) Upgrade(ctx context.Context, req ReleaseRequest) (*Revision, er
 	up.Wait = req.Wait
 	up.WaitForJobs = req.Wait
 	up.Timeout = req.Timeout
-	up.MaxHistory = c.opts.MaxHistory
+	up.MaxHistory = req.MaxHistory
 	up.ResetValues = true
 	up.Description = req.Description
 	rel, err := up.RunWithContext(ctx, req.Name, cloneChart(req.Chart.c), deepCopyMap(req.Values))
@@ -89,21 +104,20 @@ func (c *Client) Upgrade(ctx context.Context, req ReleaseRequest) (*Revision, er
 	return revisionOf(rel), nil
 }
 
-// Rollback rolls a release back to revision (0: the previous one), waiting
-// for readiness when wait is set.
-func (c *Client) Rollback(ctx context.Context, namespace, name string, revision int, wait bool, timeout time.Duration) error {
-	o, err := c.newOp(ctx, namespace, timeout)
+// Rollback rolls a release back to req.Revision.
+func (c *Client) Rollback(ctx context.Context, req RollbackRequest) error {
+	o, err := c.newOp(ctx, req.Namespace, req.MaxHistory)
 	if err != nil {
 		return err
 	}
 	rb := action.NewRollback(o.cfg)
-	rb.Version = revision
-	rb.Wait = wait
-	rb.WaitForJobs = wait
-	rb.Timeout = timeout
-	rb.MaxHistory = c.opts.MaxHistory
-	if err := rb.Run(name); err != nil {
-		return fmt.Errorf("rollback %s/%s to revision %d: %w", namespace, name, revision, err)
+	rb.Version = req.Revision
+	rb.Wait = req.Wait
+	rb.WaitForJobs = req.Wait
+	rb.Timeout = req.Timeout
+	rb.MaxHistory = req.MaxHistory
+	if err := rb.Run(req.Name); err != nil {
+		return fmt.Errorf("rollback %s/%s to revision %d: %w", req.Namespace, req.Name, req.Revision, err)
 	}
 	return nil
 }
@@ -111,7 +125,7 @@ func (c *Client) Rollback(ctx context.Context, namespace, name string, revision 
 // Uninstall removes a release and its resources, and its history.
 // disableHooks skips delete hooks (for releases stuck uninstalling).
 func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout time.Duration, disableHooks bool) error {
-	o, err := c.newOp(ctx, namespace, timeout)
+	o, err := c.newOp(ctx, namespace, 0)
 	if err != nil {
 		return err
 	}

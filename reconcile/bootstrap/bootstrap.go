@@ -108,7 +108,7 @@ func (i *Install) Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
-	hc, err := helmsdk.NewClient(i.cfg.RESTConfig, helmsdk.ClientOptions{Logger: i.logger()})
+	hc, err := i.cfg.Client()
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/helmsdk"
 )
 
 // DriftCheck finds out-of-band changes to the objects of deployed releases,
@@ -59,15 +60,18 @@ type DriftRelease struct {
 
 // NewDriftCheck returns a DriftCheck for the cluster rc points at.
 func NewDriftCheck(rc *rest.Config) (*DriftCheck, error) {
-	lc, err := newLiveClient(rc)
+	h, err := helmsdk.NewClient(rc, helmsdk.ClientOptions{})
 	if err != nil {
 		return nil, err
 	}
-	mc, err := metadata.NewForConfig(rc)
-	if err != nil {
-		return nil, err
-	}
-	return &DriftCheck{lc: lc, meta: mc, manifests: map[string]storedManifest{}, clean: map[string]string{}}, nil
+	return NewDriftCheckWith(h), nil
+}
+
+// NewDriftCheckWith returns a DriftCheck reading through h (its dynamic
+// and metadata clients and its REST mapper), for a process that holds one
+// Helm client.
+func NewDriftCheckWith(h *helmsdk.Client) *DriftCheck {
+	return &DriftCheck{lc: newLiveClient(h), meta: h.Metadata(), manifests: map[string]storedManifest{}, clean: map[string]string{}}
 }
 
 // Run checks rels and returns the drifted objects of each drifted release,

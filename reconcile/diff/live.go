@@ -12,11 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
@@ -42,14 +39,14 @@ type LiveDiff struct {
 	Env     string
 	Offline bool
 
-	cfg  *compiler.Config
-	rest *rest.Config
+	cfg     *compiler.Config
+	cluster *reconcile.Config // one Helm client for planning and reading
 }
 
 // NewLiveDiff returns a LiveDiff compiling with cfg against the cluster rc
 // points at.
 func NewLiveDiff(cfg *compiler.Config, rc *rest.Config) *LiveDiff {
-	return &LiveDiff{cfg: cfg, rest: rc}
+	return &LiveDiff{cfg: cfg, cluster: &reconcile.Config{RESTConfig: rc}}
 }
 
 // Run compiles dir and compares it with the cluster. It changes nothing:
@@ -67,16 +64,17 @@ func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
 // Compare compares an already compiled platform with the cluster (the
 // reconciler's pending changes). It changes nothing.
 func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, error) {
-	a := reconcile.NewApply(&reconcile.Config{RESTConfig: d.rest})
+	a := reconcile.NewApply(d.cluster)
 	a.Prune = true
 	p, err := a.Plan(ctx, res)
 	if err != nil {
 		return nil, err
 	}
-	lc, err := newLiveClient(d.rest)
+	h, err := d.cluster.Client()
 	if err != nil {
 		return nil, err
 	}
+	lc := newLiveClient(h)
 	r := &Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform"}
 	masker := newMasker(res)
 	for _, step := range p.Steps {
@@ -93,31 +91,31 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 			}
 			rc.ChartFrom = stored.Chart + " " + stored.ChartVersion
 		}
-		switch step.Action {
-		case plan.Install:
-			rc.Change, rc.Layer = Added, LayerRelease
+		rc.Change = string(step.Action.Change())
+		switch step.Action.Change() {
+		case plan.ChangeAdded:
+			rc.Layer = LayerRelease
 			r.Summary.Added++
 			rc.Objects, err = objectDiffs(nil, withoutHooks(res.Manifests[step.Name]), masker)
-		case plan.Uninstall, plan.Keep:
-			rc.Change, rc.Layer = Removed, LayerGit
+		case plan.ChangeRemoved:
+			rc.Layer = LayerGit
 			r.Summary.Removed++
 			rc.Objects, err = objectDiffs([]byte(stored.Manifest), nil, masker)
-		case plan.Conflict:
-			rc.Change, rc.Layer = Conflict, LayerRelease
+		case plan.ChangeConflict:
+			rc.Layer = LayerRelease
 			r.Summary.Conflicts++
-		case plan.Recover, plan.Repair:
-			rc.Change, rc.Layer = Drifted, LayerRelease
+		case plan.ChangeDrifted:
+			rc.Layer = LayerRelease
 			r.Summary.Drifted++
-		case plan.Upgrade, plan.Reconfigure:
-			rc.Change, rc.Layer = Reconfigured, LayerGit
+		case plan.ChangeUpgraded, plan.ChangeReconfigured:
+			rc.Layer = LayerGit
 			if step.Action == plan.Upgrade {
-				rc.Change = Upgraded
 				r.Summary.Upgraded++
 			} else {
 				r.Summary.Reconfigured++
 			}
 			rc.Objects, err = objectDiffs([]byte(stored.Manifest), withoutHooks(res.Manifests[step.Name]), masker)
-		case plan.Skip:
+		case plan.ChangeNone:
 			drift, derr := lc.drift(ctx, stored.Manifest, step.Namespace, masker)
 			if derr != nil {
 				return nil, derr
@@ -162,20 +160,8 @@ type liveClient struct {
 	mapper meta.RESTMapper
 }
 
-func newLiveClient(rc *rest.Config) (*liveClient, error) {
-	h, err := helmsdk.NewClient(rc, helmsdk.ClientOptions{})
-	if err != nil {
-		return nil, err
-	}
-	dyn, err := dynamic.NewForConfig(rc)
-	if err != nil {
-		return nil, err
-	}
-	dc, err := discovery.NewDiscoveryClientForConfig(rc)
-	if err != nil {
-		return nil, err
-	}
-	return &liveClient{helm: h, dyn: dyn, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}, nil
+func newLiveClient(h *helmsdk.Client) *liveClient {
+	return &liveClient{helm: h, dyn: h.Dynamic(), mapper: h.RESTMapper()}
 }
 
 // fieldManager is the server-side apply manager pono's dry runs use.

@@ -13,15 +13,17 @@ import (
 	"github.com/pono-gitops/pono/reconcile/plan"
 )
 
-// Change kinds at release level.
+// Change kinds at release level (plan.Change: the planner files each
+// action under one of them, for both modes).
 const (
-	Added        = "added"
-	Removed      = "removed"
-	Upgraded     = "upgraded"
-	Reconfigured = "reconfigured"
-	Conflict     = "conflict"
-	// Changed is a release whose live state differs (live mode).
-	Drifted = "drifted"
+	Added        = string(plan.ChangeAdded)
+	Removed      = string(plan.ChangeRemoved)
+	Upgraded     = string(plan.ChangeUpgraded)
+	Reconfigured = string(plan.ChangeReconfigured)
+	Conflict     = string(plan.ChangeConflict)
+	// Drifted is a release whose state differs from its inputs': failed,
+	// pending, or its objects changed out of band.
+	Drifted = string(plan.ChangeDrifted)
 )
 
 // Report is a complete, reviewable plan.
@@ -115,24 +117,22 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 		oldRel, hasOld := base.Release(step.Name)
 		newRel, hasNew := head.Release(step.Name)
 		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
-		switch step.Action {
-		case plan.Skip, plan.Keep:
+		rc.Change = string(step.Action.Change())
+		switch step.Action.Change() {
+		case plan.ChangeNone:
 			r.Summary.Unchanged++
 			continue
-		case plan.Install:
-			rc.Change = Added
+		case plan.ChangeAdded:
 			r.Summary.Added++
-		case plan.Uninstall:
-			rc.Change = Removed
+		case plan.ChangeRemoved:
 			r.Summary.Removed++
-		case plan.Upgrade:
-			rc.Change = Upgraded
+		case plan.ChangeUpgraded:
 			r.Summary.Upgraded++
-		case plan.Conflict:
-			rc.Change = Conflict
+		case plan.ChangeConflict:
 			r.Summary.Conflicts++
-		default:
-			rc.Change = Reconfigured
+		case plan.ChangeDrifted:
+			r.Summary.Drifted++
+		case plan.ChangeReconfigured:
 			if hasOld && hasNew && oldRel.Chart.Digest != newRel.Chart.Digest {
 				// Same version, other chart content: a republished or
 				// edited chart is an upgrade to review.

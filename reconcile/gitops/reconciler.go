@@ -113,12 +113,15 @@ type Reconciler struct {
 
 	ref    gitrepo.Ref
 	remote *gitrepo.Remote
-	drift  *diff.DriftCheck
-	cs     kubernetes.Interface
-	status *statusStore
-	events *eventSink
-	metric *metrics
-	now    func() time.Time
+	// cluster holds the one Helm client (discovery, REST mapper) every
+	// cycle plans, checks drift and applies through.
+	cluster *reconcile.Config
+	drift   *diff.DriftCheck
+	cs      kubernetes.Interface
+	status  *statusStore
+	events  *eventSink
+	metric  *metrics
+	now     func() time.Time
 
 	triggers chan string
 	leader   atomic.Bool
@@ -176,7 +179,8 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	dc, err := diff.NewDriftCheck(cfg.RESTConfig)
+	cluster := &reconcile.Config{RESTConfig: cfg.RESTConfig, Logger: log, Progress: cfg.Progress}
+	hc, err := cluster.Client()
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +189,7 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{
-		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, drift: dc, cs: cs,
+		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, cluster: cluster, drift: diff.NewDriftCheckWith(hc), cs: cs,
 		status: &statusStore{cs: cs, namespace: opts.Namespace, heartbeat: opts.StatusHeartbeat},
 		events: &eventSink{cs: cs, namespace: opts.Namespace, component: "pono-reconcile", host: opts.Identity},
 		metric: newMetrics(),
@@ -325,8 +329,8 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 }
 
 // converge plans the platform against the cluster, checks drift of the
-// releases that are up to date, and applies when the mode and the windows
-// allow.
+// releases that are up to date, and, when the mode and the windows allow,
+// carries out the plan it reports (planned once, drift corrected on it).
 func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *compiled) (Result, error) {
 	res := target.res
 	a := r.newApply()
@@ -357,7 +361,8 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 		rep.Drift = append(rep.Drift, DriftedRelease{Release: key, Objects: ids})
 		reasons[key] = "drift: " + strings.Join(ids, "; ")
 	}
-	changes := len(drifted) > 0
+	p.Correct(reasons)
+	changes := false
 	for _, s := range p.Steps {
 		if s.Changes() || s.Action == plan.Conflict {
 			changes = true
@@ -371,15 +376,14 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 		}
 	}
 	if !changes {
-		rep.Releases = planResults(p, nil)
+		rep.Releases = planResults(p)
 		return Unchanged, nil
 	}
 	if r.opts.Mode == ModeObserve || !rep.WindowOpen {
-		rep.Releases = planResults(p, reasons)
+		rep.Releases = planResults(p)
 		return Planned, nil
 	}
-	a.Drift = reasons
-	out, err := a.Run(ctx, res)
+	out, err := a.Execute(ctx, res, p)
 	if out != nil {
 		rep.Releases = applyResults(out)
 		for i := range rep.Drift {
@@ -393,7 +397,7 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 }
 
 func (r *Reconciler) newApply() *reconcile.Apply {
-	a := reconcile.NewApply(&reconcile.Config{RESTConfig: r.cfg.RESTConfig, Logger: r.log, Progress: r.cfg.Progress})
+	a := reconcile.NewApply(r.cluster)
 	if r.opts.Apply != nil {
 		r.opts.Apply(a)
 	}
@@ -402,22 +406,13 @@ func (r *Reconciler) newApply() *reconcile.Apply {
 	return a
 }
 
-func planResults(p *plan.Plan, drift map[string]string) []ReleaseResult {
+// planResults reports a plan that is not carried out.
+func planResults(p *plan.Plan) []ReleaseResult {
 	out := make([]ReleaseResult, 0, len(p.Steps))
-	for _, s := range p.Steps {
-		rr := ReleaseResult{Name: s.Name, Namespace: s.Namespace, Action: string(s.Action), Reason: s.Reason, Outcome: string(reconcile.Unchanged)}
-		if why, ok := drift[s.Key()]; ok && s.Action == plan.Skip {
-			rr.Action, rr.Reason = string(plan.Correct), why
-		}
-		switch {
-		case rr.Action == string(plan.Keep):
-			rr.Outcome = string(reconcile.Kept)
-		case rr.Action == string(plan.Conflict):
-			rr.Outcome, rr.Error = string(reconcile.Failed), s.Reason
-		case rr.Action != string(plan.Skip):
-			rr.Outcome = string(reconcile.Planned)
-		}
-		out = append(out, rr)
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		o, msg := s.Unexecuted()
+		out = append(out, ReleaseResult{Name: s.Name, Namespace: s.Namespace, Action: string(s.Action), Reason: s.Reason, Outcome: string(o), Error: msg})
 	}
 	return out
 }

@@ -54,7 +54,7 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 	in := ui.Input{Platform: r.uiPlatform()}
 	if r.good != nil && r.good.res != nil {
 		in.Result = r.good.res
-		st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: r.cfg.RESTConfig, Logger: r.log}).Run(ctx, r.good.res)
+		st, err := reconcile.NewStatus(r.cluster).Run(ctx, r.good.res)
 		if err != nil {
 			in.Platform.Error = "release status not read: " + err.Error()
 		} else {
