@@ -29,15 +29,20 @@ const (
 	kindStruct                   // a record with known fields: an extension
 	kindList                     // a list: needs
 	kindLeaf                     // a scalar constraint: a version
+	kindUnion                    // one of several records: a ui_form
 )
 
 type schemaNode struct {
 	v      cue.Value
 	kind   schemaKind
 	fields map[string]*schemaField
-	order  []string    // field names in schema order
-	elem   *schemaNode // kindMap, kindList
-	desc   string      // what a value must be, in words
+	order  []string      // field names in schema order
+	elem   *schemaNode   // kindMap, kindList; kindStruct: other fields' pattern
+	alts   []*schemaNode // kindUnion: the records, in schema order
+	tags   []string      // kindUnion: fields each record fixes (type)
+	desc   string        // what a value must be, in words
+	// keyDesc says what a kindMap's names must be, when not a #Name.
+	keyDesc string
 }
 
 func (n *schemaNode) describe() string {
@@ -50,6 +55,7 @@ func (n *schemaNode) describe() string {
 type schemaField struct {
 	name     string
 	required bool
+	optional bool // name?: absent stays absent
 	node     *schemaNode
 	def      any // the default, when hasDef
 	hasDef   bool
@@ -61,10 +67,35 @@ type schema struct {
 	ctx  *cue.Context
 	top  cue.Value
 	root *schemaNode
+	// leafOK remembers leaf checks of scalars: platforms repeat values
+	// (container names, labels, templates), and a unification costs far
+	// more than a lookup.
+	leafOK map[leafKey]bool
+}
+
+type leafKey struct {
+	n *schemaNode
+	v any
+}
+
+// validLeaf says whether d satisfies the leaf constraint n.
+func (s *schema) validLeaf(n *schemaNode, d any) bool {
+	switch d.(type) {
+	case string, bool, float64, int64:
+	default:
+		return n.v.Unify(s.ctx.Encode(d)).Validate(cue.Concrete(true)) == nil
+	}
+	k := leafKey{n, d}
+	if ok, seen := s.leafOK[k]; seen {
+		return ok
+	}
+	ok := n.v.Unify(s.ctx.Encode(d)).Validate(cue.Concrete(true)) == nil
+	s.leafOK[k] = ok
+	return ok
 }
 
 func newSchema(ctx *cue.Context, platform cue.Value) (*schema, error) {
-	s := &schema{ctx: ctx, top: ctx.CompileString("_")}
+	s := &schema{ctx: ctx, top: ctx.CompileString("_"), leafOK: map[leafKey]bool{}}
 	root, err := s.node(platform, 0)
 	if err != nil {
 		return nil, err
@@ -82,6 +113,9 @@ func (s *schema) node(v cue.Value, depth int) (*schemaNode, error) {
 	case cue.TopKind:
 		n.kind = kindFree
 	case cue.StructKind:
+		if args, ok := disjuncts(v); ok {
+			return s.union(n, args, depth)
+		}
 		it, err := v.Fields(cue.Optional(true))
 		if err != nil {
 			return nil, fmt.Errorf("embedded platform schema: %w", err)
@@ -93,7 +127,11 @@ func (s *schema) node(v cue.Value, depth int) (*schemaNode, error) {
 			if err != nil {
 				return nil, err
 			}
-			f := &schemaField{name: name, required: it.Selector().ConstraintType() == cue.RequiredConstraint, node: child}
+			if child.kind == kindMap {
+				child.keyDesc = keyDescs[name]
+			}
+			ct := it.Selector().ConstraintType()
+			f := &schemaField{name: name, required: ct == cue.RequiredConstraint, optional: ct == cue.OptionalConstraint, node: child}
 			if d, ok := it.Value().Default(); ok && d.IsConcrete() && child.kind == kindLeaf {
 				var x any
 				if err := d.Decode(&x); err == nil {
@@ -103,13 +141,22 @@ func (s *schema) node(v cue.Value, depth int) (*schemaNode, error) {
 			n.fields[name] = f
 			n.order = append(n.order, name)
 		}
+		probe := v.FillPath(cue.MakePath(cue.Str(probeKey)), s.top).LookupPath(cue.MakePath(cue.Str(probeKey)))
 		if len(n.fields) > 0 {
 			n.kind = kindStruct
+			// Fields beside a pattern (labels: provider, category and any
+			// other string) are checked against the pattern.
+			if probe.Exists() && v.Allows(cue.Str(probeKey)) && probe.IncompleteKind() != cue.TopKind {
+				extra, err := s.node(probe, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				n.elem = extra
+			}
 			break
 		}
 		// A struct without fields is a map: its entries share the schema
 		// the pattern gives any allowed name.
-		probe := v.FillPath(cue.MakePath(cue.Str("x")), s.top).LookupPath(cue.MakePath(cue.Str("x")))
 		if probe.IncompleteKind() == cue.TopKind {
 			n.kind = kindObject
 			break
@@ -130,6 +177,9 @@ func (s *schema) node(v cue.Value, depth int) (*schemaNode, error) {
 	}
 	return n, nil
 }
+
+// probeKey is a name no schema field has, to find a struct's pattern.
+const probeKey = "x"
 
 // checker applies the schema to one layer (final false: no required
 // fields, nulls allowed in an overlay) or to the merged platform (final:
@@ -188,7 +238,7 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 		for _, k := range sortedKeys(m) {
 			child := append(p[:len(p):len(p)], k)
 			if !n.v.Allows(cue.Str(k)) {
-				c.errIn(child, p, true, "%s", badName(k))
+				c.errIn(child, p, true, "%s", badName(k, n.keyDesc))
 				continue
 			}
 			if m[k] == nil && c.overlay {
@@ -205,9 +255,15 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 		}
 		out := make(map[string]any, len(n.fields))
 		for _, k := range sortedKeys(m) {
-			if _, known := n.fields[k]; !known {
-				c.errIn(append(p[:len(p):len(p)], k), p, true, "unknown field %q (the fields here are %s)", k, strings.Join(n.order, ", "))
+			if _, known := n.fields[k]; known {
+				continue
 			}
+			child := append(p[:len(p):len(p)], k)
+			if n.elem != nil && n.v.Allows(cue.Str(k)) {
+				out[k] = c.check(n.elem, m[k], child)
+				continue
+			}
+			c.errIn(child, p, true, "unknown field %q (the fields here are %s)", k, strings.Join(n.order, ", "))
 		}
 		for _, name := range n.order {
 			f := n.fields[name]
@@ -223,13 +279,15 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 				c.errAt(p, true, "%s is required", name)
 			case f.hasDef:
 				out[name] = f.def
-			case f.node.kind == kindLeaf:
+			case f.node.kind == kindLeaf || f.optional:
 				// optional, no default: stays absent
 			default:
 				out[name] = c.check(f.node, nil, child)
 			}
 		}
 		return out
+	case kindUnion:
+		return c.union(n, d, p)
 	case kindList:
 		if d == nil {
 			return []any{}
@@ -245,7 +303,7 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 		}
 		return out
 	}
-	if err := n.v.Unify(c.s.ctx.Encode(d)).Validate(cue.Concrete(true)); err != nil {
+	if !c.s.validLeaf(n, d) {
 		c.errAt(p, false, "must be %s, not %s%s", n.describe(), show(d), tooLong(n, d))
 	}
 	return d
@@ -273,12 +331,16 @@ func sortedKeys(m map[string]any) []string {
 	return out
 }
 
-// badName says why k is not a valid name.
-func badName(k string) string {
-	if n := utf8.RuneCountInString(k); n > 63 {
-		return fmt.Sprintf("the name %s is %d characters long: it must be %s", show(k), n, describeKey())
+// badName says why k is not a valid name; desc is what the names of this
+// map must be ("" for a #Name).
+func badName(k, desc string) string {
+	if desc == "" {
+		desc = describeKey()
 	}
-	return fmt.Sprintf("the name %s must be %s", show(k), describeKey())
+	if n := utf8.RuneCountInString(k); n > 63 {
+		return fmt.Sprintf("the name %s is %d characters long: it must be %s", show(k), n, desc)
+	}
+	return fmt.Sprintf("the name %s must be %s", show(k), desc)
 }
 
 // tooLong says how long a name is when its length is the problem.

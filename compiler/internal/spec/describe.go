@@ -20,7 +20,19 @@ var patterns = map[string]string{
 	`^[0-9]+\.[0-9]+\.[0-9]+.*$`:    "a version such as 0.6.0 (MAJOR.MINOR.PATCH)",
 	`^https?://`:                    "an http:// or https:// URL",
 	`^oci://`:                       "an oci:// reference such as oci://registry.example.org/charts",
+	// workflows (docs/workflows.md)
+	`^[A-Za-z0-9_.-]{1,240}$`:           "a workflow title (at most 240 letters, digits, '_', '-' and '.')",
+	`(?i)\.(png|svg|jpe?g)$`:            "a .png, .svg, .jpg or .jpeg file",
+	`^[^/]+\.py$`:                       "a .py file name",
+	`^[0-9]+\.[0-9]+\.[0-9]+([-+].*)?$`: "a semantic version such as 0.6.0",
+	`^[a-z0-9]+([._-][a-z0-9]+)*$`:      "an image name component (lowercase letters and digits, separated by '.', '_' or '-')",
+	`^[A-Za-z0-9_.-]{1,250}$`:           "an Airflow task id (at most 250 ASCII letters, digits, '_', '-' and '.')",
+	`^.+\..+$`:                          "\"<upstream task>.<output channel>\"",
+	secretNamePattern:                   "a Secret name (a DNS subdomain)",
 }
+
+// secretNamePattern is a Kubernetes object name (a DNS subdomain).
+const secretNamePattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 
 // namePattern is #Name's regular expression.
 const namePattern = `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`

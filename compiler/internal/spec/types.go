@@ -1,5 +1,7 @@
 package spec
 
+import "github.com/pono-gitops/pono/compiler/workflow"
+
 // Platform is the decoded, defaulted platform description.
 type Platform struct {
 	Name       string               `json:"name"`
@@ -10,6 +12,7 @@ type Platform struct {
 	Sources    map[string]Source    `json:"sources"`
 	Extensions map[string]Extension `json:"extensions"`
 	Policy     Policy               `json:"policy"`
+	Workflows  workflow.Workflows   `json:"workflows,omitempty"`
 }
 
 type Kubernetes struct {
