@@ -52,21 +52,23 @@ func clip(msg string, verbose bool) string {
 		return msg
 	}
 	lines := strings.Split(msg, "\n")
-	cut := 0
-	if len(lines) > maxLines {
-		for _, l := range lines[maxLines:] {
-			cut += len([]rune(l)) + 1
-		}
+	var left []string
+	if n := len(lines) - maxLines; n > 0 {
+		left = append(left, fmt.Sprintf("%d more lines", n))
 		lines = lines[:maxLines]
 	}
+	chars := 0
 	for i, l := range lines {
 		if r := []rune(l); len(r) > maxLineChars {
-			cut += len(r) - maxLineChars
+			chars += len(r) - maxLineChars
 			lines[i] = string(r[:maxLineChars]) + " ..."
 		}
 	}
-	if cut == 0 {
+	if chars > 0 {
+		left = append(left, fmt.Sprintf("%d more characters", chars))
+	}
+	if len(left) == 0 {
 		return msg
 	}
-	return strings.Join(lines, "\n") + fmt.Sprintf("\n... (%d more characters; run with -v for the whole message)", cut)
+	return strings.Join(lines, "\n") + fmt.Sprintf("\n... (%s; run with -v for the whole message)", strings.Join(left, " and "))
 }

@@ -21,7 +21,9 @@ func TestReportErrorClipsLongMessages(t *testing.T) {
 			"pono: " + long[:maxLineChars] + " ...\n... (" + fmt.Sprint(len(long)-maxLineChars) + " more characters; run with -v for the whole message)\n"},
 		{"one long line, verbose", errors.New(long), true, "pono: " + long + "\n"},
 		{"many lines", errors.New(strings.Repeat("line\n", 25) + "last"), false,
-			strings.Repeat("line\n", 20) + "... (30 more characters; run with -v for the whole message)\n"},
+			strings.Repeat("line\n", 20) + "... (6 more lines; run with -v for the whole message)\n"},
+		{"many lines, one long", errors.New(strings.Repeat("x", 450) + strings.Repeat("\nline", 25)), false,
+			strings.Repeat("x", 400) + " ..." + strings.Repeat("\nline", 19) + "\n... (6 more lines and 50 more characters; run with -v for the whole message)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
