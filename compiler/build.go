@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/source"
@@ -26,11 +27,18 @@ type resolvedChart struct {
 	err    error
 }
 
-// pending is a release before rendering.
+// pending is a release before rendering: an extension's (or instance's)
+// from a resolved chart, or a workflow's from its generated chart.
 type pending struct {
-	rel     Release
-	chart   *helmsdk.Chart
+	rel   Release
+	chart *helmsdk.Chart
+	// extPath is the platform field that produced the release, where its
+	// problems are reported; subject names it ("extension x", "workflow y").
 	extPath spec.Path
+	subject string
+	// generated is set for a workflow's chart: its templates are pono's
+	// own, deterministic by construction, so it is rendered once.
+	generated bool
 }
 
 func (b *build) run() *Result {
@@ -92,6 +100,8 @@ func (b *build) run() *Result {
 		res.Extensions = append(res.Extensions, b.extensionInfo(name, ext, rc))
 		releases = append(releases, b.releasesFor(name, ext, rc)...)
 	}
+	releases = append(releases, b.compileWorkflows(res)...)
+	sort.SliceStable(res.Extensions, func(i, j int) bool { return res.Extensions[i].Name < res.Extensions[j].Name })
 	b.checkReleaseNames(releases)
 	b.resolveNeeds(releases)
 	if b.diags.HasErrors() {
@@ -124,11 +134,13 @@ func (b *build) checkSources() {
 	}
 }
 
-// checkPolicy rejects policy.allow entries for extensions the platform
-// does not have: a typo there would otherwise allow nothing, silently.
+// checkPolicy rejects policy.allow entries for extensions (or workflows)
+// the platform does not have: a typo there would otherwise allow nothing,
+// silently.
 func (b *build) checkPolicy() {
 	for _, name := range sortedKeys(b.p.Policy.Allow) {
-		if _, ok := b.p.Extensions[name]; !ok {
+		_, wf := b.p.Workflows[name]
+		if _, ok := b.p.Extensions[name]; !ok && !wf {
 			known := "it has none"
 			if len(b.p.Extensions) > 0 {
 				known = "extensions: " + strings.Join(sortedKeys(b.p.Extensions), ", ")
@@ -301,7 +313,7 @@ func (b *build) release(ext, inst, relName string, params, values map[string]any
 		ManifestFile: "manifests/" + relName + ".yaml",
 	}
 	rel.Digest = releaseDigest(rel, b.p.Kubernetes)
-	return &pending{rel: rel, chart: rc.chart, extPath: path}
+	return &pending{rel: rel, chart: rc.chart, extPath: path, subject: "extension " + ext}
 }
 
 func declares(m kaapana.Meta, name string) bool {
@@ -350,13 +362,18 @@ func (b *build) checkReleaseNames(rels []*pending) {
 	seen := map[string]*pending{}
 	for _, p := range rels {
 		if err := helmsdk.ValidReleaseName(p.rel.Name); err != nil {
-			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %v", err)
+			b.errAt(p.extPath, p.subject, "release %v", err)
 			continue
 		}
 		// Names are unique across namespaces too: a single-install chart is
 		// installed once (as in Kaapana), and outputs are keyed by name.
 		if other, ok := seen[p.rel.Name]; ok {
-			b.errAt(p.extPath, "extension "+p.rel.Extension, "release %q is also produced by extension %q (a chart that is not multi-installable is installed once)", p.rel.Name, other.rel.Extension)
+			kind, name, _ := strings.Cut(other.subject, " ")
+			why := "a chart that is not multi-installable is installed once"
+			if strings.HasPrefix(p.subject, "workflow ") || kind == "workflow" {
+				why = "a workflow's chart and release take its name: rename one"
+			}
+			b.errAt(p.extPath, p.subject, "release %q is also produced by %s %q (%s)", p.rel.Name, kind, name, why)
 			continue
 		}
 		seen[p.rel.Name] = p

@@ -148,11 +148,13 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		diags:  lockProblems,
 	}
 	if c.SchemaOnly {
-		b.checkStatic()
+		res := &Result{Platform: b.platformInfo(), lock: oldLock}
+		b.checkStatic(res)
 		if b.diags.HasErrors() {
 			return nil, b.diags.AsError()
 		}
-		return &Result{Platform: b.platformInfo(), Warnings: b.diags.Warnings(), lock: oldLock}, nil
+		res.Warnings = b.diags.Warnings()
+		return res, nil
 	}
 	res := b.run()
 	if err := ctx.Err(); err != nil {

@@ -39,7 +39,7 @@ func TestExamples(t *testing.T) {
 		releases map[string]int
 	}{
 		{"../examples/minimal", []string{""}, map[string]int{"": 1}},
-		{"../examples/kaapana-like", []string{"", "prod", "staging"}, map[string]int{"": 5, "prod": 4, "staging": 5}},
+		{"../examples/kaapana-like", []string{"", "prod", "staging"}, map[string]int{"": 6, "prod": 5, "staging": 6}},
 	}
 	for _, tc := range cases {
 		for _, env := range tc.envs {

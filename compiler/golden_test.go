@@ -18,9 +18,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the out/ sections of golden txtar files")
 
 // TestGolden compiles each testdata/golden/*.txtar. Input files are every
-// section not under out/. Expected output: out/releases.yaml and
-// out/manifests/* for a good platform, out/errors for a bad one, and
-// out/warnings when the compile warns.
+// section not under out/. Expected output: out/releases.yaml,
+// out/manifests/* and out/workflows/* for a good platform, out/errors for
+// a bad one, and out/warnings when the compile warns.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/golden/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -93,6 +93,11 @@ func compileOutputs(t *testing.T, dir string) map[string]string {
 	out["out/releases.yaml"] = string(rel)
 	for name, m := range res.Manifests {
 		out["out/manifests/"+name+".yaml"] = string(m)
+	}
+	for _, w := range res.Workflows {
+		for name, f := range w.Files {
+			out["out/"+compiler.WorkflowsDir+"/"+w.Name+"/"+name] = string(f)
+		}
 	}
 	if len(res.Warnings) > 0 {
 		var w []string

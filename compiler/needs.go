@@ -139,10 +139,12 @@ func findCycle(graph map[string][]string) []string {
 }
 
 // checkStatic runs the checks that need no chart: sources, policy, each
-// extension's source, and that needs name declared extensions.
-func (b *build) checkStatic() {
+// extension's source, that needs name declared extensions, and the
+// workflows (which read only platform files) into res.
+func (b *build) checkStatic(res *Result) {
 	b.checkSources()
 	b.checkPolicy()
+	b.compileWorkflows(res)
 	for _, name := range sortedKeys(b.p.Extensions) {
 		b.chartKeyFor(name)
 		for i, n := range b.p.Extensions[name].Needs {

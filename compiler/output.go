@@ -117,6 +117,9 @@ func (r *Result) outputFiles() (map[string][]byte, error) {
 	for _, rl := range r.Releases {
 		files[rl.ManifestFile] = r.Manifests[rl.Name]
 	}
+	for name, b := range r.workflowFiles() {
+		files[name] = b
+	}
 	files[MarkerFile] = marker(files)
 	return files, nil
 }

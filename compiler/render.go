@@ -123,6 +123,14 @@ func (b *build) renderOne(p *pending) rendered {
 	if err != nil {
 		return rendered{err: fmt.Errorf("chart %s %s: %w", p.chart.Name(), p.chart.Version(), err)}
 	}
+	if p.generated {
+		objs, err := objects(first)
+		if err != nil {
+			return rendered{err: err}
+		}
+		manifest.Sort(objs)
+		return rendered{objs: objs, first: objs}
+	}
 	second, err := helmsdk.Render(b.ctx, p.chart, opts)
 	if err != nil {
 		return rendered{err: fmt.Errorf("chart %s %s (second render): %w", p.chart.Name(), p.chart.Version(), err)}

@@ -13,8 +13,11 @@ type Result struct {
 	Platform PlatformInfo `json:"platform"`
 	// Releases, sorted by name.
 	Releases []Release `json:"releases"`
-	// Extensions describe each extension as Kaapana's Extensions page would.
+	// Extensions describe each extension as Kaapana's Extensions page
+	// would, workflows (kind workflow-v2) included.
 	Extensions []ExtensionInfo `json:"-"`
+	// Workflows are the platform's workflows, sorted by name.
+	Workflows []WorkflowInfo `json:"-"`
 	// Manifests are the canonical rendered manifests by release name.
 	Manifests map[string][]byte `json:"-"`
 	// Warnings found while compiling (nondeterministic fields, multi-
@@ -47,6 +50,10 @@ type ExtensionInfo struct {
 	Internal   bool            `json:"internal"`
 	Instances  []string        `json:"instances,omitempty"`
 	Parameters []kaapana.Param `json:"parameters,omitempty"`
+	// Tasks and Containers are set for workflows: task ids in dependency
+	// order, container names sorted.
+	Tasks      []string `json:"tasks,omitempty"`
+	Containers []string `json:"containers,omitempty"`
 }
 
 // Chart returns the loaded chart of a release, for installing it.
