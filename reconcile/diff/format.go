@@ -61,6 +61,7 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	}
 	for _, rel := range r.Releases {
 		fmt.Fprintf(&b, "\n%s\n", c(cyan+bold, fmt.Sprintf("=== %s (%s)", rel.Name, rel.Change)))
+		writeWorkflowText(&b, rel.Workflow, c)
 		if len(rel.Values) > 0 {
 			b.WriteString("values:\n")
 			for _, v := range rel.Values {
@@ -125,7 +126,7 @@ func describe(rel Release) string {
 	case Removed:
 		return "removed (" + rel.ChartFrom + ")"
 	case Upgraded:
-		if rel.ChartFrom != "" && rel.ChartTo != "" {
+		if rel.ChartFrom != "" && rel.ChartTo != "" && (rel.Workflow == nil || rel.Workflow.Empty()) {
 			return "upgraded: " + rel.ChartFrom + " -> " + rel.ChartTo + valuesSuffix(rel)
 		}
 		return "upgraded: " + rel.Reason

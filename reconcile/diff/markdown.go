@@ -86,6 +86,7 @@ func section(rel Release) string {
 }
 
 func writeBody(b *strings.Builder, rel Release, objs []ObjectDiff) {
+	writeWorkflowMarkdown(b, rel.Workflow)
 	if rel.ChartFrom != "" || rel.ChartTo != "" {
 		fmt.Fprintf(b, "Chart: %s → %s\n\n", orDash(rel.ChartFrom), orDash(rel.ChartTo))
 	}
@@ -170,7 +171,7 @@ func details(rel Release) string {
 	case Removed:
 		return rel.ChartFrom
 	case Upgraded:
-		if rel.ChartFrom != rel.ChartTo {
+		if rel.ChartFrom != rel.ChartTo && (rel.Workflow == nil || rel.Workflow.Empty()) {
 			return rel.ChartFrom + " → " + rel.ChartTo + valuesSuffix(rel)
 		}
 		return rel.Reason + valuesSuffix(rel)

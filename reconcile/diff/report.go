@@ -72,10 +72,13 @@ type Release struct {
 	Action string `json:"action"`
 	Reason string `json:"reason"`
 	// ChartFrom / ChartTo are "name version" with a short digest.
-	ChartFrom string        `json:"chartFrom,omitempty"`
-	ChartTo   string        `json:"chartTo,omitempty"`
-	Values    []ValueChange `json:"values,omitempty"`
-	Objects   []ObjectDiff  `json:"objects,omitempty"`
+	ChartFrom string `json:"chartFrom,omitempty"`
+	ChartTo   string `json:"chartTo,omitempty"`
+	// Workflow is set for a workflow's release: the change in the
+	// workflow's terms, before the values and objects.
+	Workflow *WorkflowChange `json:"workflow,omitempty"`
+	Values   []ValueChange   `json:"values,omitempty"`
+	Objects  []ObjectDiff    `json:"objects,omitempty"`
 }
 
 // ValueChange is one value path that changed.
@@ -155,6 +158,9 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 		}
 		if hasNew {
 			newVals = newRel.Values
+		}
+		if rc.Workflow = workflowChange(base, head, step.Name, masker); rc.Workflow != nil && !rc.Workflow.Empty() && hasOld && hasNew {
+			rc.Reason = "workflow changed: " + rc.Workflow.Summary()
 		}
 		if rc.Change != Removed {
 			// A removed release's values are all in its removed objects.
