@@ -12,7 +12,14 @@ type Chart struct {
 	Digest string
 	// Location is where the chart was loaded from.
 	Location string
+	// Warnings are what Helm's loader said about the chart and its
+	// dependencies without refusing them.
+	Warnings []Warning
 }
+
+// IsLibrary reports a library chart (type: library): Helm renders its
+// templates only as a dependency and refuses to install it.
+func (c *Chart) IsLibrary() bool { return c.c.Metadata.Type == "library" }
 
 // Name is the chart's name from Chart.yaml.
 func (c *Chart) Name() string { return c.c.Metadata.Name }

@@ -35,6 +35,11 @@ type LoadOptions struct {
 	// that is a link out of it is an error naming the link. Empty means the
 	// chart directory itself.
 	Root string
+	// Dependency, when set, finds a dependency that is not vendored and
+	// names no repository (or a file:// path that does not exist) by its
+	// name, as Kaapana's build does: it returns the chart's directory or
+	// archive, inside Root.
+	Dependency func(name, constraint string) (string, error)
 }
 
 // LoadDir loads the chart in dir and resolves its file:// dependencies the
@@ -64,7 +69,22 @@ func LoadDir(dir string, opts LoadOptions) (*Chart, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("load chart %s: it is outside %s", dir, root)
 	}
+	opts.Root = absRoot
 	return loadDir(d, dir, rel, opts, map[string]bool{})
+}
+
+// relInside is p relative to the absolute directory root, refused when it
+// climbs out.
+func relInside(root, p string) (string, error) {
+	ap, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, ap)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is outside %s", p, root)
+	}
+	return rel, nil
 }
 
 // loadDir loads the chart at rel inside d; dir names it in messages.
@@ -83,7 +103,7 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}
-	c, err := loader.LoadFiles(files)
+	c, logged, err := loadFiles(files)
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}
@@ -91,31 +111,17 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 		c.Metadata.Version = opts.BuildVersion
 	}
 	var depDigests []string
+	warnings := loadWarnings(c, dir, logged)
 	for _, dep := range c.Metadata.Dependencies {
 		if vendored(c, dep.Name) {
 			continue
 		}
-		if !strings.HasPrefix(dep.Repository, "file://") {
-			return nil, fmt.Errorf("chart %s: dependency %q from %s is not vendored under charts/ (run helm dependency build, or point it at a local chart with file://)", dir, dep.Name, dep.Repository)
-		}
-		target := filepath.FromSlash(strings.TrimPrefix(dep.Repository, "file://"))
-		depRel := filepath.Join(rel, target)
-		if filepath.IsAbs(target) {
-			r, err := filepath.Rel(d.Path(), target)
-			if err != nil {
-				return nil, fmt.Errorf("chart %s: dependency %q: %s is outside %s", dir, dep.Name, dep.Repository, d.Display(""))
-			}
-			depRel = r
-		}
-		if depRel == ".." || strings.HasPrefix(depRel, ".."+string(filepath.Separator)) {
-			return nil, fmt.Errorf("chart %s: dependency %q: %s is outside %s", dir, dep.Name, dep.Repository, d.Display(""))
-		}
-		sub, err := loadDir(d, filepath.Join(dir, target), depRel, opts, visiting)
+		sub, err := loadDependency(d, dir, rel, dep, opts, visiting)
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, dep.Name, err)
 		}
 		if sub.Name() != dep.Name {
-			return nil, fmt.Errorf("chart %s: dependency %q: %s holds chart %q", dir, dep.Name, dep.Repository, sub.Name())
+			return nil, fmt.Errorf("chart %s: dependency %q: %s holds chart %q", dir, dep.Name, sub.Location, sub.Name())
 		}
 		if err := versionMatches(dep.Version, sub.Version(), opts.BuildVersion); err != nil {
 			return nil, fmt.Errorf("chart %s: dependency %q: %w", dir, dep.Name, err)
@@ -123,8 +129,62 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 		dep.Version = sub.Version()
 		c.AddDependency(sub.c)
 		depDigests = append(depDigests, dep.Name+"="+sub.Digest)
+		warnings = append(warnings, sub.Warnings...)
 	}
-	return &Chart{c: c, Digest: dirDigest(c, depDigests), Location: dir}, nil
+	return &Chart{c: c, Digest: dirDigest(c, depDigests), Location: dir, Warnings: warnings}, nil
+}
+
+// loadDependency loads the chart dep names for the chart at rel (dir in
+// messages): a file:// path relative to the chart or absolute, as `helm
+// dependency build` reads it; by name through opts.Dependency when it has
+// no repository or its relative path leads nowhere (Kaapana's stale paths).
+func loadDependency(d *safefs.Dir, dir, rel string, dep *chart.Dependency, opts LoadOptions, visiting map[string]bool) (*Chart, error) {
+	byName := func() (*Chart, error) {
+		p, err := opts.Dependency(dep.Name, dep.Version)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := relInside(opts.Root, p)
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasSuffix(p, ".tgz") {
+			b, err := d.ReadFile(pr)
+			if err != nil {
+				return nil, err
+			}
+			return LoadArchiveBytes(b, p)
+		}
+		return loadDir(d, p, pr, opts, visiting)
+	}
+	repo := strings.TrimSpace(dep.Repository)
+	if !strings.HasPrefix(repo, "file://") {
+		if repo == "" && opts.Dependency != nil {
+			return byName()
+		}
+		if repo == "" {
+			return nil, errors.New("it names no repository and is not vendored under charts/ (vendor it with helm dependency build, or point it at a local chart with file://)")
+		}
+		return nil, fmt.Errorf("it comes from %s and is not vendored under charts/ (run helm dependency build, or point it at a local chart with file://)", repo)
+	}
+	target := filepath.FromSlash(strings.TrimPrefix(repo, "file://"))
+	depRel := filepath.Join(rel, target)
+	if filepath.IsAbs(target) {
+		r, err := filepath.Rel(d.Path(), target)
+		if err != nil {
+			return nil, fmt.Errorf("%s is outside %s", repo, d.Display(""))
+		}
+		depRel = r
+	}
+	if depRel == ".." || strings.HasPrefix(depRel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s is outside %s", repo, d.Display(""))
+	}
+	if opts.Dependency != nil && !filepath.IsAbs(target) {
+		if _, err := d.Stat(filepath.Join(depRel, "Chart.yaml")); errors.Is(err, fs.ErrNotExist) {
+			return byName()
+		}
+	}
+	return loadDir(d, filepath.Join(dir, target), depRel, opts, visiting)
 }
 
 // readChartFiles reads the chart directory rel inside d as Helm's
@@ -221,11 +281,15 @@ func dirDigest(c *chart.Chart, deps []string) string {
 // LoadArchiveBytes loads a packaged chart held in memory; location is only
 // recorded for messages and the lock file.
 func LoadArchiveBytes(b []byte, location string) (*Chart, error) {
-	c, err := loader.LoadArchive(bytes.NewReader(b))
+	var c *chart.Chart
+	logged, err := captureHelmLog(func() (err error) {
+		c, err = loader.LoadArchive(bytes.NewReader(b))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load chart archive %s: %w", location, err)
 	}
-	return &Chart{c: c, Digest: ArchiveDigest(b), Location: location}, nil
+	return &Chart{c: c, Digest: ArchiveDigest(b), Location: location, Warnings: loadWarnings(c, location, logged)}, nil
 }
 
 // ArchiveDigest is the sha256 digest of archive bytes, as recorded in

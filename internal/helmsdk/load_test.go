@@ -110,3 +110,17 @@ func TestLoadDirMatchesHelm(t *testing.T) {
 		t.Errorf("digest %s, Helm's loader gives %s (files %v)", got, want, names)
 	}
 }
+
+// A dependency with no repository that is not vendored says so, without an
+// empty repository in the sentence.
+func TestLoadDirDependencyWithoutRepository(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte("apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: lib\n  version: 1.0.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadDir(dir, LoadOptions{})
+	want := `chart ` + dir + `: dependency "lib": it names no repository and is not vendored under charts/ (vendor it with helm dependency build, or point it at a local chart with file://)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

@@ -129,7 +129,15 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	want, err := strconv.Atoi(args[2])
 	ts.Check(err)
-	cmd := exec.Command("pono", args[3:]...)
+	// exec.Command would look pono up in the test process's PATH, not the script's.
+	prog := "pono"
+	for _, d := range filepath.SplitList(ts.Getenv("PATH")) {
+		if fi, err := os.Stat(filepath.Join(d, "pono")); err == nil && !fi.IsDir() {
+			prog = filepath.Join(d, "pono")
+			break
+		}
+	}
+	cmd := exec.Command(prog, args[3:]...)
 	cmd.Dir = ts.Getenv("WORK")
 	cmd.Env = scriptEnv(ts)
 	var stderr bytes.Buffer

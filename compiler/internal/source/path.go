@@ -23,7 +23,12 @@ import (
 type pathIndex struct {
 	charts     map[string][]candidate
 	unreadable map[string][]string
+	duplicate  map[string]bool // names found twice with one version, already a Problem
 }
+
+// kaapanaUnset is the version Kaapana's chart sources carry until its build
+// replaces it with the repository version.
+const kaapanaUnset = "0.0.0"
 
 func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked LockEntry, hasLock bool) (*Resolved, error) {
 	sp, err := r.locate(req.Source)
@@ -42,6 +47,9 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 	if err != nil {
 		return nil, err
 	}
+	if index.duplicate[req.Chart] {
+		return nil, reported(fmt.Errorf("chart %q is in %s twice", req.Chart, req.Source.Path))
+	}
 	cands, ok := index.charts[req.Chart]
 	if !ok {
 		if len(index.unreadable[req.Chart]) > 0 {
@@ -51,9 +59,12 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 	}
 	c, err := pick(cands, cons, locked, hasLock && !r.opts.UpdateLock)
 	if err != nil {
+		if req.Source.BuildVersion == "" && onlyUnset(cands) {
+			return nil, fmt.Errorf("chart %q in %s has version %s, which %q does not allow: Kaapana's charts say %s until its build stamps them, and source %q has no buildVersion to stamp", req.Chart, req.Source.Path, kaapanaUnset, req.Constraint, kaapanaUnset, req.SourceName)
+		}
 		return nil, fmt.Errorf("chart %q in %s: %w", req.Chart, req.Source.Path, err)
 	}
-	ch, err := r.loadPathChart(sp, c, req.Source.BuildVersion)
+	ch, err := r.loadPathChart(sp, c, req.Source.BuildVersion, index)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +86,14 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 	}}, nil
 }
 
-func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string) (*helmsdk.Chart, error) {
+func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string, index *pathIndex) (*helmsdk.Chart, error) {
 	if !c.archive {
-		return helmsdk.LoadDir(c.path, helmsdk.LoadOptions{BuildVersion: buildVersion, Root: sp.confine})
+		ch, err := helmsdk.LoadDir(c.path, helmsdk.LoadOptions{BuildVersion: buildVersion, Root: sp.confine, Dependency: index.dependency})
+		if err != nil {
+			return nil, err
+		}
+		r.addProblems(helmWarnings(ch))
+		return ch, nil
 	}
 	d, err := safefs.Open(sp.confine, sp.confine)
 	if err != nil {
@@ -88,91 +104,56 @@ func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string
 	if err != nil {
 		return nil, err
 	}
-	return helmsdk.LoadArchiveBytes(b, c.path)
+	ch, err := helmsdk.LoadArchiveBytes(b, c.path)
+	if err != nil {
+		return nil, err
+	}
+	r.addProblems(helmWarnings(ch))
+	return ch, nil
 }
 
-// scanPath indexes a path source: a chart directory, a chart archive, or a
-// directory of chart directories and archives. An entry of a directory
-// that cannot be read becomes a Problem, reported once, and the other
-// charts stay usable.
-func (r *Resolver) scanPath(sp sourcePath, buildVersion string) (*pathIndex, error) {
-	d, err := safefs.Open(sp.confine, sp.confine)
+// dependency finds the chart a name-only dependency means in the same
+// source, as Kaapana's build does: the version the constraint allows (any,
+// for Kaapana's 0.0.0), the highest if several.
+func (index *pathIndex) dependency(name, constraint string) (string, error) {
+	if index.duplicate[name] {
+		return "", fmt.Errorf("the source holds two charts named %q", name)
+	}
+	cands := index.charts[name]
+	if len(cands) == 0 {
+		return "", fmt.Errorf("no chart named %q in the source, and it is not vendored under charts/", name)
+	}
+	if constraint == "" || constraint == kaapanaUnset {
+		constraint = "*"
+	}
+	cons, err := semver.NewConstraint(constraint)
 	if err != nil {
-		return nil, fmt.Errorf("chart source: %w", err)
+		return "", fmt.Errorf("invalid version constraint %q: %w", constraint, err)
 	}
-	defer d.Close()
-	rel := relTo(sp.confine, sp.path)
-	st, err := d.Stat(rel)
+	c, err := pick(cands, cons, LockEntry{}, false)
 	if err != nil {
-		return nil, fmt.Errorf("chart source: %w", err)
+		return "", fmt.Errorf("chart %q in the source: %w", name, err)
 	}
-	index := &pathIndex{charts: map[string][]candidate{}, unreadable: map[string][]string{}}
-	add := func(name string, c candidate) {
-		if c.version == "0.0.0" && buildVersion != "" {
-			c.version = buildVersion
-		}
-		index.charts[name] = append(index.charts[name], c)
+	return c.path, nil
+}
+
+// helmWarnings are the warnings Helm's loader gave for ch and its
+// dependencies, as Problems at the chart.
+func helmWarnings(ch *helmsdk.Chart) diag.List {
+	var out diag.List
+	for _, w := range ch.Warnings {
+		out = append(out, diag.Diagnostic{Severity: diag.Warning, Pos: w.Location, Message: fmt.Sprintf("chart %s: %s", w.Chart, w.Message)})
 	}
-	if !st.IsDir() {
-		if !strings.HasSuffix(sp.path, ".tgz") {
-			return nil, fmt.Errorf("chart source %s: not a directory or .tgz archive", sp.path)
-		}
-		b, err := d.ReadFile(rel)
-		if err != nil {
-			return nil, err
-		}
-		ch, err := helmsdk.LoadArchiveBytes(b, sp.path)
-		if err != nil {
-			return nil, err
-		}
-		add(ch.Name(), candidate{version: ch.Version(), path: sp.path, archive: true})
-		return index, nil
-	}
-	if _, err := d.Stat(filepath.Join(rel, "Chart.yaml")); err == nil {
-		cf, ok := r.readChartYAML(d, rel, sp.path)
-		if !ok {
-			return nil, reported(fmt.Errorf("%s holds no usable chart", sp.path))
-		}
-		add(cf.name, candidate{version: cf.version, path: sp.path})
-		return index, nil
-	}
-	entries, err := d.ReadDir(rel)
-	if err != nil {
-		return nil, fmt.Errorf("chart source: %w", err)
-	}
-	for _, e := range entries {
-		p := filepath.Join(sp.path, e.Name())
-		erel := filepath.Join(rel, e.Name())
-		fi, err := d.Stat(erel)
-		if err != nil {
-			if !strings.HasSuffix(e.Name(), ".tgz") && !dirTarget(filepath.Join(d.Path(), erel)) {
-				continue // not something a scan would read
-			}
-			r.addProblems(diag.List{{Pos: p, Message: err.Error()}})
-			index.unreadable[guessName(e.Name())] = append(index.unreadable[guessName(e.Name())], p)
-			continue
-		}
-		switch {
-		case fi.IsDir():
-			if _, err := d.Stat(filepath.Join(erel, "Chart.yaml")); err != nil {
-				continue // not a chart: Kaapana's trees hold other directories too
-			}
-			if cf, ok := r.readChartYAML(d, erel, p); ok {
-				add(cf.name, candidate{version: cf.version, path: p})
-			} else {
-				index.unreadable[e.Name()] = append(index.unreadable[e.Name()], p)
-			}
-		case strings.HasSuffix(e.Name(), ".tgz"):
-			ch, err := r.readArchive(d, erel, p)
-			if err != nil {
-				r.addProblems(diag.List{{Pos: p, Message: err.Error()}})
-				index.unreadable[guessName(e.Name())] = append(index.unreadable[guessName(e.Name())], p)
-				continue
-			}
-			add(ch.Name(), candidate{version: ch.Version(), path: p, archive: true})
+	return out
+}
+
+func onlyUnset(cands []candidate) bool {
+	for _, c := range cands {
+		if c.version != kaapanaUnset {
+			return false
 		}
 	}
-	return index, nil
+	return len(cands) > 0
 }
 
 func (r *Resolver) readArchive(d *safefs.Dir, rel, display string) (*helmsdk.Chart, error) {

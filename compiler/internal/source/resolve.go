@@ -73,7 +73,17 @@ func reported(err error) error { return reportedErr{err} }
 func (r *Resolver) Problems() diag.List {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append(diag.List(nil), r.problems...).Sorted()
+	// A chart several extensions use is read once per extension; what is
+	// wrong with it is said once.
+	var out diag.List
+	seen := map[string]bool{}
+	for _, p := range r.problems {
+		if k := p.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out.Sorted()
 }
 
 func (r *Resolver) addProblems(l diag.List) {
@@ -128,15 +138,24 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Resolved, error) 
 		return nil, fmt.Errorf("version %q is not a version or semver range: %w", req.Constraint, err)
 	}
 	locked, hasLock := r.opts.Lock.Find(req.SourceName, req.Chart, req.Constraint)
+	var res *Resolved
 	switch {
 	case req.Source.Path != "":
-		return r.resolvePath(req, cons, locked, hasLock)
+		res, err = r.resolvePath(req, cons, locked, hasLock)
 	case req.Source.Repo != "":
-		return r.resolveRepo(ctx, req, cons, locked, hasLock)
+		res, err = r.resolveRepo(ctx, req, cons, locked, hasLock)
 	case req.Source.OCI != "":
-		return r.resolveOCI(req, cons, locked, hasLock)
+		res, err = r.resolveOCI(req, cons, locked, hasLock)
+	default:
+		return nil, fmt.Errorf("source %q has none of path, repo or oci", req.SourceName)
 	}
-	return nil, fmt.Errorf("source %q has none of path, repo or oci", req.SourceName)
+	if err != nil {
+		return nil, err
+	}
+	if res.Chart.IsLibrary() {
+		return nil, fmt.Errorf("chart %s at %s is a library chart (type: library), and library charts are not installable: it can only be a dependency of another chart", req.Chart, res.Chart.Location)
+	}
+	return res, nil
 }
 
 // candidate is one version of a chart a source offers.

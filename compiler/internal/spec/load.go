@@ -289,7 +289,13 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 	}
 	var p Platform
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("platform: %w", err)
+		// The schema checks shapes, so this is a pono defect; still no Go
+		// type names in the message.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("platform: %s has a value of the wrong type", te.Field)
+		}
+		return nil, errors.New("platform: the checked description cannot be decoded")
 	}
 	sort.Strings(files)
 	return &Loaded{Platform: p, Positions: merged.pos, Files: files}, nil
