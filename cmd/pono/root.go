@@ -70,6 +70,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newDiffCmd(s),
 		withTriggerToken(newReconcileCmd(s)), newUICmd(s),
 		newBootstrapCmd(s),
+		newWorkflowCmd(s),
 	)
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultVersionFlag() // listed in pono --help
