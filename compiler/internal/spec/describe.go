@@ -154,7 +154,32 @@ func show(d any) string {
 	case map[string]any:
 		return "a mapping"
 	case []any:
+		kinds := map[string]bool{}
+		for _, e := range x {
+			kinds[kindWord(e)] = true
+		}
+		if len(kinds) == 1 {
+			for k := range kinds {
+				return "a list of " + k
+			}
+		}
 		return "a list"
 	}
 	return "a value"
+}
+
+func kindWord(d any) string {
+	switch d.(type) {
+	case string:
+		return "strings"
+	case bool:
+		return "booleans"
+	case int64, float64:
+		return "numbers"
+	case map[string]any:
+		return "mappings"
+	case []any:
+		return "lists"
+	}
+	return "nulls"
 }
