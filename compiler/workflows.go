@@ -147,14 +147,18 @@ func (b *build) workflowRelease(cw *workflow.Compiled) (*pending, WorkflowInfo, 
 
 // workflowExtension is a workflow's row on the Extensions page.
 func workflowExtension(w WorkflowInfo, p *pending) ExtensionInfo {
-	containers := make([]string, len(w.Containers))
-	for i, c := range w.Containers {
-		containers[i] = c.Name
-	}
 	return ExtensionInfo{
 		Name: w.Name, Chart: p.rel.Chart.Name, Version: p.rel.Chart.Version, Kind: p.rel.Kind, Stability: "stable",
-		Parameters: w.Parameters, Tasks: w.Tasks, Containers: containers,
+		Parameters: w.Parameters, Tasks: w.Tasks, Containers: w.containerNames(),
 	}
+}
+
+func (w WorkflowInfo) containerNames() []string {
+	out := make([]string, len(w.Containers))
+	for i, c := range w.Containers {
+		out[i] = c.Name
+	}
+	return out
 }
 
 // chartFS serves generated chart files to the chart loader.
@@ -197,4 +201,15 @@ func (r *Result) workflowFiles() map[string][]byte {
 		}
 	}
 	return out
+}
+
+// WorkflowShape is the tasks (dependency order) and container names of
+// the workflow a release installs; nil for other releases.
+func (r *Result) WorkflowShape(release string) (tasks, containers []string) {
+	for _, w := range r.Workflows {
+		if w.Release == release {
+			return w.Tasks, w.containerNames()
+		}
+	}
+	return nil, nil
 }

@@ -41,6 +41,10 @@ type ReleaseStatus struct {
 	Extension string `json:"extension,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	Kind      string `json:"kind,omitempty"`
+	// Tasks and Containers are a workflow's (kind workflow-v2), from the
+	// platform: task ids in dependency order, container names.
+	Tasks      []string `json:"tasks,omitempty"`
+	Containers []string `json:"containers,omitempty"`
 	// Stability is stable or experimental.
 	Stability string `json:"stability,omitempty"`
 	// DesiredVersion is the chart version the platform wants ("" for
@@ -107,6 +111,7 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 			Stability: stability(r.Experimental), DesiredVersion: r.Chart.Version, Chart: r.Chart.Name,
 			HelmStatus: "not-installed", InPlatform: true, KubeStatus: []string{},
 		}
+		row.Tasks, row.Containers = res.WorkflowShape(r.Name)
 		if in, ok := byKey[key]; ok {
 			row.HelmStatus, row.Revision = in.Status, in.Revision
 			row.Owner = owner(in.Labels, platform)

@@ -114,6 +114,7 @@ func printPlatformStatus(w io.Writer, format string, rep *reconcile.StatusReport
 			statusHelm(r), kubeSummary(r.KubeStatus), yesNo(r.Ready))
 	}
 	tw.Flush()
+	printWorkflowShapes(w, rep.Releases)
 	if len(rep.Other) > 0 {
 		fmt.Fprintf(w, "\nreleases in the cluster that platform %s does not have:\n", rep.Platform)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

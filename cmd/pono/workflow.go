@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/reconcile"
 )
 
 // The workflow commands read only the platform files (a schema-only
@@ -204,4 +205,20 @@ func printWorkflow(w io.Writer, format string, x compiler.WorkflowInfo) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// printWorkflowShapes lists, under pono status's table, the tasks and
+// containers of each workflow release.
+func printWorkflowShapes(w io.Writer, rows []reconcile.ReleaseStatus) {
+	first := true
+	for _, r := range rows {
+		if len(r.Tasks) == 0 {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "\nworkflows:")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s: %d tasks (%s); containers %s\n", r.Release, len(r.Tasks), strings.Join(r.Tasks, ", "), strings.Join(r.Containers, ", "))
+	}
 }
