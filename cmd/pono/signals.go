@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/pono-gitops/pono/cmd/pono/internal/earlysignal"
 )
 
 // defaultGrace is how long a command may run on after SIGINT or SIGTERM
@@ -28,15 +28,9 @@ func (e *interrupt) Error() string { return e.message() }
 // Is makes an interrupt a context.Canceled, as signal.NotifyContext's is.
 func (e *interrupt) Is(target error) bool { return target == context.Canceled }
 
-func (e *interrupt) message() string {
-	if e.sig == syscall.SIGTERM {
-		return "terminated"
-	}
-	return "interrupted"
-}
+func (e *interrupt) message() string { return earlysignal.Message(e.sig) }
 
-// exitCode is the shell's convention for death by signal: 130, 143.
-func (e *interrupt) exitCode() int { return 128 + int(e.sig) }
+func (e *interrupt) exitCode() int { return earlysignal.ExitCode(e.sig) }
 
 // interrupted returns the signal that cancelled ctx, if one did.
 func interrupted(ctx context.Context) (*interrupt, bool) {
@@ -82,28 +76,26 @@ func setGrace(ctx context.Context, d time.Duration) {
 	}
 }
 
-// watchSignals cancels the returned context on the first SIGINT or
-// SIGTERM, with an *interrupt as cause. If the command has not returned
-// after its grace, or on a second signal, it prints one line to w and
-// exits with 130 (SIGINT) or 143 (SIGTERM). stop ends the watch.
-func watchSignals(w io.Writer, exit func(int)) (ctx context.Context, stop func()) {
+// watchSignals cancels the returned context on the first signal from ch
+// (SIGINT or SIGTERM), with an *interrupt as cause. If the command has not
+// returned within its grace of the signal's arrival, or on a second
+// signal, it prints one line to w and exits with 130 (SIGINT) or 143
+// (SIGTERM). stop ends the watch.
+func watchSignals(ch <-chan earlysignal.Event, w io.Writer, exit func(int)) (ctx context.Context, stop func()) {
 	g := &exitGuard{}
 	g.grace.Store(int64(defaultGrace))
 	ctx, cancel := context.WithCancelCause(context.WithValue(context.Background(), guardKey{}, g))
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
-		var first os.Signal
+		var first earlysignal.Event
 		select {
 		case first = <-ch:
 		case <-done:
 			return
 		}
-		sig, _ := first.(syscall.Signal)
-		in := &interrupt{sig: sig}
+		in := &interrupt{sig: first.Sig}
 		cancel(in)
-		t := time.NewTimer(time.Duration(g.grace.Load()))
+		t := time.NewTimer(time.Until(first.At.Add(time.Duration(g.grace.Load()))))
 		select {
 		case <-ch:
 		case <-t.C:
@@ -119,7 +111,6 @@ func watchSignals(w io.Writer, exit func(int)) (ctx context.Context, stop func()
 		exit(in.exitCode())
 	}()
 	return ctx, func() {
-		signal.Stop(ch)
 		close(done)
 		cancel(nil)
 	}

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pono-gitops/pono/cmd/pono/internal/earlysignal"
 )
 
 // fakeExit records the code and ends the watchdog goroutine as os.Exit
@@ -31,12 +33,11 @@ func TestWatchdogExitsAfterGrace(t *testing.T) {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			var w bytes.Buffer
 			codes := make(chan int, 1)
-			ctx, stop := watchSignals(&w, fakeExit(codes))
+			sigs := make(chan earlysignal.Event, 2)
+			ctx, stop := watchSignals(sigs, &w, fakeExit(codes))
 			defer stop()
 			sent := time.Now()
-			if err := syscall.Kill(syscall.Getpid(), tc.sig); err != nil {
-				t.Fatal(err)
-			}
+			sigs <- earlysignal.Event{Sig: tc.sig, At: time.Now()}
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -66,16 +67,13 @@ func TestWatchdogExitsAfterGrace(t *testing.T) {
 func TestWatchdogSecondSignalExitsAtOnce(t *testing.T) {
 	var w bytes.Buffer
 	codes := make(chan int, 1)
-	ctx, stop := watchSignals(&w, fakeExit(codes))
+	sigs := make(chan earlysignal.Event, 2)
+	ctx, stop := watchSignals(sigs, &w, fakeExit(codes))
 	defer stop()
 	setGrace(ctx, time.Hour)
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	sigs <- earlysignal.Event{Sig: syscall.SIGTERM, At: time.Now()}
 	<-ctx.Done()
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	sigs <- earlysignal.Event{Sig: syscall.SIGINT, At: time.Now()}
 	select {
 	case code := <-codes:
 		if code != 143 {
@@ -91,11 +89,10 @@ func TestWatchdogSecondSignalExitsAtOnce(t *testing.T) {
 func TestWatchdogLeavesAFinishedCommandAlone(t *testing.T) {
 	var w bytes.Buffer
 	codes := make(chan int, 1)
-	ctx, stop := watchSignals(&w, fakeExit(codes))
+	sigs := make(chan earlysignal.Event, 2)
+	ctx, stop := watchSignals(sigs, &w, fakeExit(codes))
 	release := holdExit(ctx) // publishing output: the watchdog must wait
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	sigs <- earlysignal.Event{Sig: syscall.SIGINT, At: time.Now()}
 	<-ctx.Done()
 	time.Sleep(defaultGrace + 200*time.Millisecond)
 	select {
