@@ -29,7 +29,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, filepath.Join(repoRoot(t), "examples", "kaapana-like"), dir)
 	copyDir(t, filepath.Join(repoRoot(t), "test", "e2e", "testdata", "charts", "small"), filepath.Join(dir, "charts", "small"))
-	all := []string{"hello-app-chart", "labs-chart", "notebook-chart-alice", "notebook-chart-bob", "radiomics-workflow"}
+	all := []string{"hello-app-chart", "labs-chart", "notebook-chart-alice", "notebook-chart-bob", "organ-report", "radiomics-workflow"}
 
 	// 1. Install everything.
 	rep, _, _ := mustApply(t, c, dir)

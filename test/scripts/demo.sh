@@ -20,6 +20,12 @@ step "pono validate $ex"
 step "pono ext list $ex"
 ./bin/pono ext list "$ex"
 
+step "pono workflow list $ex"
+./bin/pono workflow list "$ex"
+
+step "pono workflow graph $ex organ-report (mermaid; -o dot for Graphviz)"
+./bin/pono workflow graph "$ex" organ-report
+
 step "pono compile $ex -o out/kaapana-like --locked"
 ./bin/pono compile "$ex" -o out/kaapana-like --locked
 
