@@ -72,11 +72,9 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 		return nil, err
 	}
 	r.addProblems(valuesWarnings(ch.Raw("values.yaml"), filepath.Join(c.path, "values.yaml")))
-	loc, err := filepath.Rel(r.opts.PlatformDir, c.path)
-	if err != nil {
-		loc = c.path
-	}
-	ch.Location = filepath.ToSlash(loc)
+	// Relative to the platform, both sides absolute: the same wherever pono
+	// runs and however the platform directory was named.
+	ch.Location = filepath.ToSlash(relTo(r.opts.PlatformDir, c.path))
 	if err := r.checkDigest(req, locked, hasLock, ch.Version(), ch.Digest, ch.Location); err != nil {
 		return nil, err
 	}
