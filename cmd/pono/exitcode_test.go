@@ -82,6 +82,7 @@ func TestUsageExitCodes(t *testing.T) {
 		{[]string{"task", "valdate", "x.json"}, 2, "", `pono: unknown command "valdate" for "pono task"`},
 		{[]string{"ext", "lst"}, 2, "", `pono: unknown command "lst" for "pono ext"`},
 		{[]string{"completion", "bsh"}, 2, "", `pono: unknown command "bsh" for "pono completion"`},
+		{[]string{"lock", "updat"}, 2, "", `pono: unknown command "updat" for "pono lock"`},
 		{[]string{"nosuch"}, 2, "", `pono: unknown command "nosuch" for "pono"`},
 		{[]string{"help", "valdate"}, 2, "", `pono: unknown command "valdate" for "pono"`},
 		{[]string{"help", "task", "valdate"}, 2, "", `pono: unknown command "valdate" for "pono task"`},

@@ -9,17 +9,7 @@ import (
 )
 
 func newLockCmd(s streams) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "lock",
-		Short: "Maintain pono.lock",
-		Args:  cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageErr(fmt.Errorf("pono lock: unknown command %q (want: update)", args[0]))
-			}
-			return usageErr(fmt.Errorf("pono lock: a subcommand is required (update)"))
-		},
-	}
+	cmd := &cobra.Command{Use: "lock", Short: "Maintain pono.lock"}
 	cmd.AddCommand(newLockUpdateCmd(s))
 	return cmd
 }
