@@ -18,7 +18,11 @@ type rendered struct {
 	// object either render produced, conflicts at the first.
 	first, second []manifest.Object
 	diffs         manifest.Differences
-	err           error
+	// canon is objs as the manifest file holds them, built on the render
+	// workers (it costs as much as a render for a large ConfigMap).
+	canon    []byte
+	canonErr error
+	err      error
 }
 
 // render renders every release twice, reports fields that differ between
@@ -32,6 +36,9 @@ func (b *build) render(rels []*pending, res *Result) {
 			return
 		}
 		out[i] = b.renderOne(rels[i])
+		if out[i].err == nil {
+			out[i].canon, out[i].canonErr = manifest.Canonical(out[i].objs)
+		}
 		b.cache.put(rels[i].rel.Digest, out[i])
 	})
 	var all []manifest.Object
@@ -70,12 +77,11 @@ func (b *build) render(rels []*pending, res *Result) {
 			b.errAt(p.extPath, subject, "%s", msg)
 		}
 		b.warnDifferences(subject, r.diffs)
-		canon, err := manifest.Canonical(r.objs)
-		if err != nil {
-			b.errAt(p.extPath, subject, "%v", err)
+		if r.canonErr != nil {
+			b.errAt(p.extPath, subject, "%v", r.canonErr)
 			continue
 		}
-		res.Manifests[p.rel.Name] = canon
+		res.Manifests[p.rel.Name] = r.canon
 		res.charts[p.rel.Name] = p.chart
 		res.Releases = append(res.Releases, p.rel)
 	}
