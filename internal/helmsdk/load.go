@@ -111,7 +111,7 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 		c.Metadata.Version = opts.BuildVersion
 	}
 	var depDigests []string
-	warnings := loadWarnings(c, dir, logged)
+	warnings := loadWarnings(c, dir, true, logged)
 	for _, dep := range c.Metadata.Dependencies {
 		if vendored(c, dep.Name) {
 			continue
@@ -289,7 +289,7 @@ func LoadArchiveBytes(b []byte, location string) (*Chart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load chart archive %s: %w", location, err)
 	}
-	return &Chart{c: c, Digest: ArchiveDigest(b), Location: location, Warnings: loadWarnings(c, location, logged)}, nil
+	return &Chart{c: c, Digest: ArchiveDigest(b), Location: location, Warnings: loadWarnings(c, location, false, logged)}, nil
 }
 
 // ArchiveDigest is the sha256 digest of archive bytes, as recorded in

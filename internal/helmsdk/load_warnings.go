@@ -3,6 +3,7 @@ package helmsdk
 import (
 	"bytes"
 	"log"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -56,19 +57,20 @@ func loadFiles(files []*loader.BufferedFile) (*chart.Chart, []string, error) {
 }
 
 // loadWarnings attributes what the loader logged to c, loaded from
-// location. The loader logs nothing else, so every line is about c (or a
+// location (a directory when isDir). The loader logs nothing else, so every line is about c (or a
 // subchart vendored inside it).
-func loadWarnings(c *chart.Chart, location string, logged []string) []Warning {
+func loadWarnings(c *chart.Chart, location string, isDir bool, logged []string) []Warning {
 	var out []Warning
 	for _, l := range logged {
-		out = append(out, Warning{Chart: c.Name(), Location: location, Message: lowerFirst(l)})
+		at := location
+		switch {
+		case !isDir:
+		case strings.Contains(l, "Chart.lock"):
+			at = filepath.Join(location, "requirements.lock")
+		case strings.Contains(l, "Dependencies are handled in Chart.yaml"):
+			at = filepath.Join(location, "requirements.yaml")
+		}
+		out = append(out, Warning{Chart: c.Name(), Location: at, Message: "Helm says: " + l})
 	}
 	return out
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -46,8 +46,8 @@ func TestKaapanaSourceTree(t *testing.T) {
 			t.Errorf("%s: version %s", name, res.Chart.Version())
 		}
 	}
-	loki := filepath.Join(tree, "services/monitoring/loki/loki-chart")
-	want := []string{loki + `: warning: chart loki-promtail-chart: dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.`}
+	loki := filepath.Join(tree, "services/monitoring/loki/loki-chart/requirements.yaml")
+	want := []string{loki + `: warning: chart loki-promtail-chart: Helm says: Dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.`}
 	if diff := cmp.Diff(want, problemStrings(r)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}

@@ -60,7 +60,7 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 	c, err := pick(cands, cons, locked, hasLock && !r.opts.UpdateLock)
 	if err != nil {
 		if req.Source.BuildVersion == "" && onlyUnset(cands) {
-			return nil, fmt.Errorf("chart %q in %s has version %s, which %q does not allow: Kaapana's charts say %s until its build stamps them, and source %q has no buildVersion to stamp", req.Chart, req.Source.Path, kaapanaUnset, req.Constraint, kaapanaUnset, req.SourceName)
+			return nil, fmt.Errorf("chart %q in %s has version %s, which %q does not allow: Kaapana's charts say %s until its build stamps them, and source %q has no buildVersion: set sources.%s.buildVersion to the version its build would stamp", req.Chart, req.Source.Path, kaapanaUnset, req.Constraint, kaapanaUnset, req.SourceName, req.SourceName)
 		}
 		return nil, fmt.Errorf("chart %q in %s: %w", req.Chart, req.Source.Path, err)
 	}

@@ -153,7 +153,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Resolved, error) 
 		return nil, err
 	}
 	if res.Chart.IsLibrary() {
-		return nil, fmt.Errorf("chart %s at %s is a library chart (type: library), and library charts are not installable: it can only be a dependency of another chart", req.Chart, res.Chart.Location)
+		return nil, fmt.Errorf("chart %s is a library chart (type: library), and library charts are not installable: it can only be a dependency of another chart", req.Chart)
 	}
 	return res, nil
 }

@@ -81,7 +81,7 @@ func TestSourceTreeErrors(t *testing.T) {
 		{
 			name:    "0.0.0 without buildVersion",
 			chart:   "app-chart",
-			wantErr: `chart "app-chart" in kaapana has version 0.0.0, which "0.6.0" does not allow: Kaapana's charts say 0.0.0 until its build stamps them, and source "k" has no buildVersion to stamp`,
+			wantErr: `chart "app-chart" in kaapana has version 0.0.0, which "0.6.0" does not allow: Kaapana's charts say 0.0.0 until its build stamps them, and source "k" has no buildVersion: set sources.k.buildVersion to the version its build would stamp`,
 		},
 		{
 			name:    "unknown dependency name",
@@ -107,7 +107,7 @@ func TestSourceTreeErrors(t *testing.T) {
 			},
 			chart:   "lib-chart",
 			build:   "0.6.0",
-			wantErr: "chart lib-chart at kaapana/services/utils/lib-chart is a library chart (type: library), and library charts are not installable: it can only be a dependency of another chart",
+			wantErr: "chart lib-chart is a library chart (type: library), and library charts are not installable: it can only be a dependency of another chart",
 		},
 		{
 			name: "helm warning",
@@ -116,7 +116,7 @@ func TestSourceTreeErrors(t *testing.T) {
 			},
 			chart: "app-chart",
 			build: "0.6.0",
-			probs: []string{`{tree}/services/base/app/app-chart: warning: chart app-chart: dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.`},
+			probs: []string{`{tree}/services/base/app/app-chart/requirements.yaml: warning: chart app-chart: Helm says: Dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.`},
 		},
 	}
 	for _, tc := range tests {
