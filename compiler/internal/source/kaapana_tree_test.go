@@ -52,3 +52,32 @@ func TestKaapanaSourceTree(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+// BenchmarkScanKaapanaTree is one scan of the whole Kaapana source tree:
+// what a compile pays once per path source.
+func BenchmarkScanKaapanaTree(b *testing.B) {
+	tree := testenv.SharedDir(b, "kaapana-src")
+	r := New(Options{PlatformDir: tree})
+	sp, err := r.locate(spec.Source{Path: "."})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := r.scanPath(sp, "0.6.0"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkResolveKaapanaPlatformChart loads kaapana-platform-chart with
+// its whole dependency closure found by name in the tree.
+func BenchmarkResolveKaapanaPlatformChart(b *testing.B) {
+	tree := testenv.SharedDir(b, "kaapana-src")
+	src := spec.Source{Path: ".", BuildVersion: "0.6.0"}
+	for b.Loop() {
+		r := New(Options{PlatformDir: tree})
+		if _, err := r.Resolve(context.Background(), Request{SourceName: "k", Source: src, Chart: "kaapana-platform-chart", Constraint: "0.6.0"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
