@@ -1,9 +1,12 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
+	"strings"
 	"testing/fstest"
 
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -76,7 +79,7 @@ func (b *build) compileWorkflows(res *Result) []*pending {
 	out, diags := workflow.Compile(workflow.Input{
 		Workflows: b.p.Workflows,
 		Platform:  workflow.Platform{Registry: b.p.Registry.URL, BuildVersion: b.buildVersion(), Reserved: workflow.KaapanaCoreTitles},
-		ReadFile:  root.ReadFile,
+		ReadFile:  readFileReason(root),
 		Positions: func(path []string) string { return diag.FormatPos(b.pos.Of(spec.Path(path))) },
 	})
 	b.mu.Lock()
@@ -97,6 +100,29 @@ func (b *build) compileWorkflows(res *Result) []*pending {
 		rels = append(rels, p)
 	}
 	return rels
+}
+
+// readFileReason reads a file the workflows name; its errors give the
+// reason only ("it is a named pipe (FIFO), not a regular file"), because
+// the workflow's message already names the file.
+func readFileReason(root *safefs.Dir) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		b, err := root.ReadFile(name)
+		if err == nil {
+			return b, nil
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) && !errors.Is(err, safefs.ErrEscapes) && !errors.Is(err, safefs.ErrNotRegular) {
+			return nil, pe.Err
+		}
+		msg := err.Error()
+		for _, p := range []string{root.Display(name) + " ", name + " "} {
+			if rest, ok := strings.CutPrefix(msg, p); ok {
+				return nil, errors.New(strings.Replace(rest, "is ", "it is ", 1))
+			}
+		}
+		return nil, err
+	}
 }
 
 // workflowRelease is the release of a workflow's generated chart.
