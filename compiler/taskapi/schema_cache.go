@@ -7,38 +7,34 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 )
 
-// schemas holds the Task API definitions, compiled once per process:
-// compiling them cost more than checking a document (a workflow checks
-// one processing-container.json per container). A cue.Context is not safe
-// for concurrent use, so every check against them holds mu.
-var schemas struct {
-	once sync.Once
-	mu   sync.Mutex
+// compiledSchemas are the Task API definitions compiled in one context.
+// Compiling them costs more than checking a document (a workflow checks
+// one processing-container.json per container), so they are reused; a
+// cue.Context is not safe for concurrent use, so each concurrent check
+// takes its own from the pool, and the pool lets idle ones go (a context
+// grows with every document checked in it).
+type compiledSchemas struct {
 	ctx  *cue.Context
 	defs map[Kind]cue.Value
-	err  error
 }
 
+var schemaPool sync.Pool
+
 // withDefinition runs f with the compiled definition of kind and the
-// context it lives in, one call at a time.
+// context it lives in, which no other call uses meanwhile.
 func withDefinition(kind Kind, f func(ctx *cue.Context, def cue.Value)) error {
-	schemas.once.Do(func() {
-		schemas.ctx = cuecontext.New()
-		schemas.defs = map[Kind]cue.Value{}
+	s, _ := schemaPool.Get().(*compiledSchemas)
+	if s == nil {
+		s = &compiledSchemas{ctx: cuecontext.New(), defs: map[Kind]cue.Value{}}
 		for _, k := range []Kind{KindProcessingContainer, KindTask} {
-			def, err := definition(schemas.ctx, k)
+			def, err := definition(s.ctx, k)
 			if err != nil {
-				schemas.err = err
-				return
+				return err
 			}
-			schemas.defs[k] = def
+			s.defs[k] = def
 		}
-	})
-	if schemas.err != nil {
-		return schemas.err
 	}
-	schemas.mu.Lock()
-	defer schemas.mu.Unlock()
-	f(schemas.ctx, schemas.defs[kind])
+	defer schemaPool.Put(s)
+	f(s.ctx, s.defs[kind])
 	return nil
 }

@@ -80,6 +80,7 @@ type Compiled struct {
 // an error produces nothing.
 func Compile(in Input) (*Result, diag.List) {
 	pcs := newPCCache(in.ReadFile)
+	pcs.prefetch(pcPaths(in.Workflows))
 	var all diag.List
 	var resolved []*resolvedWorkflow
 	for _, name := range slices.Sorted(maps.Keys(in.Workflows)) {
@@ -106,4 +107,18 @@ func Compile(in Input) (*Result, diag.List) {
 		res.Workflows = append(res.Workflows, cw)
 	}
 	return res, all.Sorted()
+}
+
+// pcPaths are the distinct processing-container.json paths the workflows
+// name, sorted.
+func pcPaths(ws Workflows) []string {
+	seen := map[string]bool{}
+	for _, w := range ws {
+		for _, c := range w.Containers {
+			if p := c.ProcessingContainer.Path; p != "" && !c.ProcessingContainer.FromImage {
+				seen[p] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }

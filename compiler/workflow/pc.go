@@ -3,6 +3,8 @@ package workflow
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/pono-gitops/pono/compiler/taskapi"
 )
@@ -46,8 +48,37 @@ func (c *pcCache) get(path string) *processingContainer {
 	if pc, ok := c.m[path]; ok {
 		return pc
 	}
-	pc := &processingContainer{path: path}
+	pc := c.load(path)
 	c.m[path] = pc
+	return pc
+}
+
+// prefetch loads paths on all CPUs: validating a processing-container.json
+// is most of a workflow compile, and each is independent.
+func (c *pcCache) prefetch(paths []string) {
+	loaded := make([]*processingContainer, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				loaded[i] = c.load(paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, p := range paths {
+		c.m[p] = loaded[i]
+	}
+}
+
+// load reads and validates one processing-container.json.
+func (c *pcCache) load(path string) *processingContainer {
+	pc := &processingContainer{path: path}
 	if c.read == nil {
 		pc.readErr = fmt.Errorf("no files can be read here")
 		return pc
