@@ -143,7 +143,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		logger:  c.cfg.Logger,
 		cache:   c.cfg.RenderCache,
 		resolver: source.New(source.Options{PlatformDir: dir, Root: c.SourceRoot, AllowExternal: c.cfg.AllowExternalSources, UpdateLock: c.UpdateLock,
-			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, HTTPClient: c.cfg.HTTPClient}),
+			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, Env: c.Env, HTTPClient: c.cfg.HTTPClient}),
 		charts: map[string]*helmsdk.Chart{},
 		diags:  lockProblems,
 	}

@@ -38,7 +38,10 @@ func (c *Compile) lockSeverity(l diag.List) diag.List {
 }
 
 // settleLock builds the lock this run writes: what it resolved, plus the
-// old entries another environment still asks for. Old entries nothing
+// old entries another environment still asks for. A resolution an
+// environment shares with the base platform is the base's entry; one it
+// makes differently is an entry of that environment, so compiling one
+// environment never changes what another is locked to. Old entries nothing
 // asks for any more (stale) and entries whose chart now resolves at
 // another location are reported (errors under --locked, warnings else)
 // and replaced. damaged says the old lock had problems: it is rewritten
@@ -47,23 +50,39 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 	lockPos := filepath.Join(dir, source.LockFileName)
 	resolved := map[string]bool{}
 	var probs diag.List
+	var keep []source.LockEntry
+	// Loading every other environment is only needed for some entries.
+	var others map[string]map[string]bool
+	loadedOthers := false
+	elsewhere := func() map[string]map[string]bool {
+		if !loadedOthers {
+			others, loadedOthers = c.requestedElsewhere(dir), true
+		}
+		return others
+	}
 	for _, e := range b.lockEntries {
+		if c.Env != "" && c.ownEntry(old, elsewhere, e) {
+			e.Env = c.Env
+		}
 		resolved[e.Key()] = true
-		if o, ok := old.Find(e.Source, e.Chart, e.Constraint); ok && o.Version == e.Version && o.Location != e.Location {
+		if o, ok := old.FindFor(e.Env, e.Source, e.Chart, e.Constraint); ok && o.Env == e.Env && o.Version == e.Version && o.Location != e.Location {
 			probs = append(probs, diag.Diagnostic{Pos: old.Pos(e, lockPos), Message: fmt.Sprintf("pono.lock pins %s/%s %s at %s, but it is now at %s", e.Source, e.Chart, e.Version, o.Location, e.Location)})
 		}
+		keep = append(keep, e)
 	}
 	var unasked []source.LockEntry
 	for _, e := range old.Charts {
-		if !resolved[e.Key()] {
-			unasked = append(unasked, e)
+		if resolved[e.Key()] {
+			continue
 		}
+		if e.Env != "" && e.Env == c.Env && resolved[e.Request()] {
+			continue // this environment now resolves it as the base does
+		}
+		unasked = append(unasked, e)
 	}
-	keep := append([]source.LockEntry(nil), b.lockEntries...)
 	if len(unasked) > 0 {
-		others := c.requestedElsewhere(dir)
 		for _, e := range unasked {
-			if others == nil || others[e.Key()] {
+			if others := elsewhere(); others == nil || asks(others, e) {
 				keep = append(keep, e)
 				continue
 			}
@@ -79,12 +98,39 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 	return l, changes
 }
 
-// requestedElsewhere is every lock key the base platform and each
-// environment other than c.Env ask for; nil when one of them does not
-// load (then nothing is called stale).
-func (c *Compile) requestedElsewhere(dir string) map[string]bool {
+// ownEntry reports whether the environment compiled needs an entry of its
+// own for e: the base platform's entry pins another chart, or the base
+// asks for the same request without an entry yet (it may resolve it
+// otherwise). A request only environments make is a base entry, shared.
+func (c *Compile) ownEntry(old *source.Lock, elsewhere func() map[string]map[string]bool, e source.LockEntry) bool {
+	if base, ok := old.Find(e.Source, e.Chart, e.Constraint); ok {
+		return !base.SameResolution(e)
+	}
+	others := elsewhere()
+	return others == nil || others[""][e.Request()]
+}
+
+// asks reports whether an environment other than the one compiled still
+// needs e: its own environment for an environment's entry, any of them for
+// a base entry (environments fall back to it).
+func asks(others map[string]map[string]bool, e source.LockEntry) bool {
+	if e.Env != "" {
+		return others[e.Env][e.Request()]
+	}
+	for _, keys := range others {
+		if keys[e.Request()] {
+			return true
+		}
+	}
+	return false
+}
+
+// requestedElsewhere is, for the base platform ("") and each environment
+// other than c.Env, the lock requests (LockEntry.Request) it asks for; nil
+// when one of them does not load (then nothing is called stale).
+func (c *Compile) requestedElsewhere(dir string) map[string]map[string]bool {
 	envs := append([]string{""}, Environments(dir)...)
-	out := map[string]bool{}
+	out := map[string]map[string]bool{}
 	for _, env := range envs {
 		if env == c.Env {
 			continue
@@ -93,12 +139,14 @@ func (c *Compile) requestedElsewhere(dir string) map[string]bool {
 		if err != nil {
 			return nil
 		}
+		keys := map[string]bool{}
 		probe := &build{p: &loaded.Platform, pos: loaded.Positions}
 		for _, name := range sortedKeys(loaded.Platform.Extensions) {
 			if k, ok := probe.chartKeyFor(name); ok {
-				out[source.LockEntry{Source: k.source, Chart: k.chart, Constraint: k.constraint}.Key()] = true
+				keys[source.LockEntry{Source: k.source, Chart: k.chart, Constraint: k.constraint}.Request()] = true
 			}
 		}
+		out[env] = keys
 	}
 	return out
 }

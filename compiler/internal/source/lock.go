@@ -39,8 +39,13 @@ func (l *Lock) Pos(e LockEntry, def string) string {
 	return def
 }
 
-// LockEntry is one resolved (source, chart, constraint).
+// LockEntry is one resolved (source, chart, constraint). An entry without
+// Env is the base platform's, and every environment that resolves the
+// request the same way shares it; an environment that resolves it
+// differently (an overlay that changes the source) has an entry of its
+// own, so one lock holds every environment and --locked holds for each.
 type LockEntry struct {
+	Env        string `json:"environment,omitempty"`
 	Source     string `json:"source"`
 	Chart      string `json:"chart"`
 	Constraint string `json:"constraint"`
@@ -49,10 +54,32 @@ type LockEntry struct {
 	Digest     string `json:"digest"`
 }
 
-func (e LockEntry) key() string { return e.Source + "\x00" + e.Chart + "\x00" + e.Constraint }
+func (e LockEntry) key() string {
+	return e.Env + "\x00" + e.Source + "\x00" + e.Chart + "\x00" + e.Constraint
+}
 
-// Key identifies the request an entry answers: source, chart, constraint.
+// Key identifies the entry: environment, source, chart, constraint.
 func (e LockEntry) Key() string { return e.key() }
+
+// Request is the key of the request e answers, whichever environment's.
+func (e LockEntry) Request() string {
+	e.Env = ""
+	return e.key()
+}
+
+// SameResolution reports whether e and o pin the same chart.
+func (e LockEntry) SameResolution(o LockEntry) bool {
+	return e.Version == o.Version && e.Location == o.Location && e.Digest == o.Digest
+}
+
+// describe names the entry's request in messages.
+func (e LockEntry) describe() string {
+	s := fmt.Sprintf("%s/%s %q", e.Source, e.Chart, e.Constraint)
+	if e.Env != "" {
+		s += " (environment " + e.Env + ")"
+	}
+	return s
+}
 
 // ReadLock reads the lock at path; a missing file is an empty lock. The
 // problems say what is wrong with the file (see ParseLock); err is a file
@@ -146,7 +173,7 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 			continue
 		}
 		if prev, dup := seen[e.key()]; dup {
-			bad(nodePos(display, n), "pono.lock: entry %d repeats entry %d (%s/%s %q)", i+1, prev, e.Source, e.Chart, e.Constraint)
+			bad(nodePos(display, n), "pono.lock: entry %d repeats entry %d (%s)", i+1, prev, e.describe())
 			continue
 		}
 		seen[e.key()] = i + 1
@@ -166,7 +193,7 @@ func parseEntry(n *yaml3.Node, display string, i int, bad func(pos, format strin
 		return LockEntry{}, false
 	}
 	var e LockEntry
-	fields := map[string]*string{"source": &e.Source, "chart": &e.Chart, "constraint": &e.Constraint, "version": &e.Version, "location": &e.Location, "digest": &e.Digest}
+	fields := map[string]*string{"environment": &e.Env, "source": &e.Source, "chart": &e.Chart, "constraint": &e.Constraint, "version": &e.Version, "location": &e.Location, "digest": &e.Digest}
 	ok := true
 	for j := 0; j+1 < len(n.Content); j += 2 {
 		k, v := n.Content[j], n.Content[j+1]
@@ -221,9 +248,24 @@ func joinAnd(s []string) string {
 	return out
 }
 
-// Find returns the entry for (source, chart, constraint).
+// Find returns the base platform's entry for (source, chart, constraint).
 func (l *Lock) Find(src, chart, constraint string) (LockEntry, bool) {
-	k := LockEntry{Source: src, Chart: chart, Constraint: constraint}.key()
+	return l.find(LockEntry{Source: src, Chart: chart, Constraint: constraint})
+}
+
+// FindFor returns env's entry for (source, chart, constraint), or the base
+// platform's, which env shares unless it resolves the request otherwise.
+func (l *Lock) FindFor(env, src, chart, constraint string) (LockEntry, bool) {
+	if env != "" {
+		if e, ok := l.find(LockEntry{Env: env, Source: src, Chart: chart, Constraint: constraint}); ok {
+			return e, true
+		}
+	}
+	return l.Find(src, chart, constraint)
+}
+
+func (l *Lock) find(want LockEntry) (LockEntry, bool) {
+	k := want.key()
 	for _, e := range l.Charts {
 		if e.key() == k {
 			return e, true
@@ -320,14 +362,14 @@ func (l *Lock) Diff(other *Lock) []string {
 		o, ok := old[e.key()]
 		switch {
 		case !ok:
-			out = append(out, fmt.Sprintf("add %s/%s %q: %s %s", e.Source, e.Chart, e.Constraint, e.Version, e.Digest))
-		case o.Version != e.Version || o.Digest != e.Digest || o.Location != e.Location:
-			out = append(out, fmt.Sprintf("change %s/%s %q: %s %s -> %s %s", e.Source, e.Chart, e.Constraint, o.Version, o.Digest, e.Version, e.Digest))
+			out = append(out, fmt.Sprintf("add %s: %s %s", e.describe(), e.Version, e.Digest))
+		case !o.SameResolution(e):
+			out = append(out, fmt.Sprintf("change %s: %s %s -> %s %s", e.describe(), o.Version, o.Digest, e.Version, e.Digest))
 		}
 	}
 	for _, e := range l.Charts {
 		if !seen[e.key()] {
-			out = append(out, fmt.Sprintf("remove %s/%s %q", e.Source, e.Chart, e.Constraint))
+			out = append(out, fmt.Sprintf("remove %s", e.describe()))
 		}
 	}
 	return out

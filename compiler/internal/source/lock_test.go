@@ -80,3 +80,21 @@ func TestWriteLockRoundTrip(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
+
+// An environment's entry is found for it; other environments and the base
+// use the base entry.
+func TestLockFindFor(t *testing.T) {
+	l, probs := ParseLock([]byte(`version: 1
+charts:
+- {source: s, chart: app, constraint: "1", version: 1.0.0, location: a, digest: "sha256:`+strings.Repeat("a", 64)+`"}
+- {environment: next, source: s, chart: app, constraint: "1", version: 1.0.0, location: b, digest: "sha256:`+strings.Repeat("b", 64)+`"}
+`), "pono.lock")
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	for env, want := range map[string]string{"": "a", "next": "b", "other": "a"} {
+		if e, ok := l.FindFor(env, "s", "app", "1"); !ok || e.Location != want {
+			t.Errorf("env %q: %+v %v, want location %s", env, e, ok, want)
+		}
+	}
+}

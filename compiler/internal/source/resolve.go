@@ -42,7 +42,10 @@ type Options struct {
 	Offline bool
 	// Lock is the current lock; locked versions are preferred while they
 	// still satisfy the constraint.
-	Lock       *Lock
+	Lock *Lock
+	// Env is the environment compiled: its own lock entries are used, else
+	// the base platform's.
+	Env        string
 	HTTPClient *http.Client
 }
 
@@ -137,7 +140,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Resolved, error) 
 	if err != nil {
 		return nil, fmt.Errorf("version %q is not a version or semver range: %w", req.Constraint, err)
 	}
-	locked, hasLock := r.opts.Lock.Find(req.SourceName, req.Chart, req.Constraint)
+	locked, hasLock := r.opts.Lock.FindFor(r.opts.Env, req.SourceName, req.Chart, req.Constraint)
 	var res *Resolved
 	switch {
 	case req.Source.Path != "":
@@ -252,6 +255,9 @@ func (r *Resolver) storeCache(b []byte) error {
 func (r *Resolver) checkDigest(req Request, locked LockEntry, hasLock bool, version, digest, location string) error {
 	if !hasLock || r.opts.UpdateLock || locked.Digest == "" || locked.Version != version || locked.Digest == digest {
 		return nil
+	}
+	if locked.Env != r.opts.Env && locked.Location != location {
+		return nil // the base's chart, and this environment's source has another: it gets an entry of its own
 	}
 	return fmt.Errorf("chart %s %s at %s is not the chart pono.lock pinned: its digest is %s, the lock says %s; "+
 		"it changed without a new version (if that is intended, run pono lock update, or pass --update-lock)",
