@@ -218,7 +218,7 @@ func (b *build) releasesFor(name string, ext spec.Extension, rc resolvedChart) [
 			b.errAt(append(path, "instances"), "extension "+name, "chart %s is not multi-installable (no kaapanamultiinstallable keyword), so it takes no instances", meta.Name)
 			return nil
 		}
-		p := b.release(name, "", meta.Name, ext.Parameters, ext.Values, ext.Needs, path, path, ext, rc)
+		p := b.extensionRelease(extensionRequest{ext: name, relName: meta.Name, params: ext.Parameters, values: ext.Values, needs: ext.Needs, extPath: path, path: path, e: ext, rc: rc})
 		if p == nil {
 			return nil
 		}
@@ -240,7 +240,7 @@ func (b *build) releasesFor(name string, ext spec.Extension, rc resolvedChart) [
 		values := kaapana.MergeValues(orEmpty(ext.Values), orEmpty(in.Values))
 		needs := append(append([]string(nil), ext.Needs...), in.Needs...)
 		ipath := append(append(spec.Path{}, path...), "instances", inst)
-		if p := b.release(name, inst, meta.Name+"-"+inst, params, values, needs, path, ipath, ext, rc); p != nil {
+		if p := b.extensionRelease(extensionRequest{ext: name, inst: inst, relName: meta.Name + "-" + inst, params: params, values: values, needs: needs, extPath: path, path: ipath, e: ext, rc: rc}); p != nil {
 			out = append(out, p)
 		}
 	}
@@ -254,66 +254,107 @@ func orEmpty(m map[string]any) map[string]any {
 	return m
 }
 
-func (b *build) release(ext, inst, relName string, params, values map[string]any, needs []string, extPath, path spec.Path, e spec.Extension, rc resolvedChart) *pending {
-	subject := "extension " + ext
-	if inst != "" {
-		subject += " instance " + inst
+// extensionRequest is one release an extension (or one of its
+// instances) asks for.
+type extensionRequest struct {
+	ext, inst, relName string
+	params, values     map[string]any
+	needs              []string
+	// extPath is the extension's field, path the instance's (or the
+	// extension's again).
+	extPath, path spec.Path
+	e             spec.Extension
+	rc            resolvedChart
+}
+
+// extensionRelease checks an extension's parameters against its chart and
+// hands the release to the pipeline; nil when a parameter is wrong.
+func (b *build) extensionRelease(r extensionRequest) *pending {
+	subject := "extension " + r.ext
+	if r.inst != "" {
+		subject += " instance " + r.inst
 	}
 	globals := b.globals()
-	resolved, probs := kaapana.ResolveParams(rc.meta.Params, params, globals)
+	resolved, probs := kaapana.ResolveParams(r.rc.meta.Params, r.params, globals)
 	for _, pr := range probs {
-		ppath := append(append(spec.Path{}, path...), "parameters")
+		ppath := append(append(spec.Path{}, r.path...), "parameters")
 		if pr.Given {
-			if _, ok := e.Instances[inst].Parameters[pr.Param]; inst == "" || ok {
+			if _, ok := r.e.Instances[r.inst].Parameters[pr.Param]; r.inst == "" || ok {
 				ppath = append(ppath, pr.Param)
 			} else {
-				ppath = append(append(append(spec.Path{}, extPath...), "parameters"), pr.Param)
+				ppath = append(append(append(spec.Path{}, r.extPath...), "parameters"), pr.Param)
 			}
 		}
-		b.errAt(ppath, subject, "%s (chart %s %s)", pr.Message, rc.meta.Name, rc.meta.Version)
+		b.errAt(ppath, subject, "%s (chart %s %s)", pr.Message, r.rc.meta.Name, r.rc.meta.Version)
 	}
-	for _, s := range e.Sensitive {
-		if _, ok := params[s]; !ok && !declares(rc.meta, s) {
-			b.errAt(append(append(spec.Path{}, extPath...), "sensitive"), subject, "sensitive names %q, which is not a parameter of chart %s", s, rc.meta.Name)
+	for _, s := range r.e.Sensitive {
+		if _, ok := r.params[s]; !ok && !declares(r.rc.meta, s) {
+			b.errAt(append(append(spec.Path{}, r.extPath...), "sensitive"), subject, "sensitive names %q, which is not a parameter of chart %s", s, r.rc.meta.Name)
 		}
 	}
 	if len(probs) > 0 {
 		return nil
 	}
-	ns := e.Namespace
+	var sensitive []string
+	for _, s := range r.e.Sensitive {
+		sensitive = append(sensitive, "global."+s)
+	}
+	ch := r.rc.chart
+	return b.pendingRelease(releaseSpec{
+		name: r.relName, namespace: r.e.Namespace, extension: r.ext, instance: r.inst,
+		chart: ch, meta: r.rc.meta,
+		ref:    ChartRef{Name: ch.Name(), Version: ch.Version(), Source: r.rc.source, Location: ch.Location, Digest: ch.Digest},
+		values: kaapana.Values(globals, r.rc.meta, resolved, orEmpty(r.values)), sensitive: sensitive,
+		needs: r.needs, at: r.path, subject: "extension " + r.ext,
+	})
+}
+
+// releaseSpec is what every producer of releases hands to the pipeline
+// (needs, render, policy, conflicts, output): an extension's resolved
+// chart with its checked parameters, or a workflow's generated chart.
+type releaseSpec struct {
+	name, namespace     string // namespace "" is the platform's release namespace
+	extension, instance string
+	chart               *helmsdk.Chart
+	meta                kaapana.Meta
+	ref                 ChartRef
+	values              map[string]any
+	sensitive           []string
+	needs               []string // extension names
+	at                  spec.Path
+	subject             string
+	generated           bool
+}
+
+// pendingRelease is the release s describes, labelled and digested.
+func (b *build) pendingRelease(s releaseSpec) *pending {
+	ns := s.namespace
 	if ns == "" {
 		ns = b.p.Namespaces.ReleaseNamespace()
 	}
-	labels := rc.meta.Labels()
+	labels := s.meta.Labels()
 	labels[LabelManagedBy] = ManagedByValue
 	labels[LabelPlatform] = b.p.Name
-	labels[LabelExtension] = ext
-	if inst != "" {
-		labels[LabelInstance] = inst
-	}
-	var sensitive []string
-	for _, s := range e.Sensitive {
-		sensitive = append(sensitive, "global."+s)
+	labels[LabelExtension] = s.extension
+	if s.instance != "" {
+		labels[LabelInstance] = s.instance
 	}
 	rel := Release{
-		Name:         relName,
+		Name:         s.name,
 		Namespace:    ns,
-		Extension:    ext,
-		Instance:     inst,
-		Kind:         rc.meta.Kind,
-		Experimental: rc.meta.Experimental,
-		Chart: ChartRef{
-			Name: rc.chart.Name(), Version: rc.chart.Version(), Source: rc.source,
-			Location: rc.chart.Location, Digest: rc.chart.Digest,
-		},
-		Values:       normalize(kaapana.Values(globals, rc.meta, resolved, orEmpty(values))),
-		Sensitive:    sensitive,
+		Extension:    s.extension,
+		Instance:     s.instance,
+		Kind:         s.meta.Kind,
+		Experimental: s.meta.Experimental,
+		Chart:        s.ref,
+		Values:       normalize(s.values),
+		Sensitive:    s.sensitive,
 		Labels:       labels,
-		Needs:        needs, // extension names until resolveNeeds
-		ManifestFile: "manifests/" + relName + ".yaml",
+		Needs:        s.needs, // extension names until resolveNeeds
+		ManifestFile: "manifests/" + s.name + ".yaml",
 	}
 	rel.Digest = releaseDigest(rel, b.p.Kubernetes)
-	return &pending{rel: rel, chart: rc.chart, extPath: path, subject: "extension " + ext}
+	return &pending{rel: rel, chart: s.chart, extPath: s.at, subject: s.subject, generated: s.generated}
 }
 
 func declares(m kaapana.Meta, name string) bool {

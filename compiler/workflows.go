@@ -138,23 +138,14 @@ func (b *build) workflowRelease(cw *workflow.Compiled) (*pending, WorkflowInfo, 
 	if err != nil {
 		return nil, WorkflowInfo{}, err
 	}
-	labels := meta.Labels()
-	labels[LabelManagedBy] = ManagedByValue
-	labels[LabelPlatform] = b.p.Name
-	labels[LabelExtension] = cw.Name
-	rel := Release{
-		Name:         cw.Name,
-		Namespace:    b.p.Namespaces.ReleaseNamespace(),
-		Extension:    cw.Name,
-		Kind:         meta.Kind,
-		Chart:        ChartRef{Name: ch.Name(), Version: ch.Version(), Location: ch.Location, Digest: ch.Digest},
-		Values:       normalize(kaapana.Values(b.globals(), meta, nil, map[string]any{})),
-		Labels:       labels,
-		ManifestFile: "manifests/" + cw.Name + ".yaml",
-	}
-	rel.Digest = releaseDigest(rel, b.p.Kubernetes)
+	p := b.pendingRelease(releaseSpec{
+		name: cw.Name, extension: cw.Name, chart: ch, meta: meta,
+		ref:    ChartRef{Name: ch.Name(), Version: ch.Version(), Location: ch.Location, Digest: ch.Digest},
+		values: kaapana.Values(b.globals(), meta, nil, map[string]any{}),
+		at:     spec.P("workflows", cw.Name), subject: "workflow " + cw.Name, generated: true,
+	})
 	info := WorkflowInfo{
-		Name: cw.Name, Title: cw.Title, Release: rel.Name, ChartVersion: cw.ChartVersion,
+		Name: cw.Name, Title: cw.Title, Release: p.rel.Name, ChartVersion: cw.ChartVersion,
 		Definition: cw.Definition, MaxRunIDLength: cw.MaxRunIDLength, Graph: cw.Graph, Files: cw.Files,
 	}
 	images := map[string]string{}
@@ -168,7 +159,7 @@ func (b *build) workflowRelease(cw *workflow.Compiled) (*pending, WorkflowInfo, 
 	for _, pm := range b.p.Workflows[cw.Name].Parameters {
 		info.Parameters = append(info.Parameters, kaapana.Param{Name: pm.Task + "." + pm.Env, Type: pm.UIForm.Type, Options: pm.UIForm.Options})
 	}
-	return &pending{rel: rel, chart: ch, extPath: spec.P("workflows", cw.Name), subject: "workflow " + cw.Name, generated: true}, info, nil
+	return p, info, nil
 }
 
 // workflowExtension is a workflow's row on the Extensions page.
