@@ -51,6 +51,7 @@ func (b *build) render(rels []*pending, res *Result) {
 	}
 	scopes := manifest.NewScopes(all)
 	owners := objectOwners{}
+	ports := portClaims{}
 	res.Manifests = map[string][]byte{}
 	res.charts = map[string]*helmsdk.Chart{}
 	for i, r := range out {
@@ -74,6 +75,9 @@ func (b *build) render(rels []*pending, res *Result) {
 				"%s violates rule %s: %s (allow it with policy.allow.%s: [%q])", v.Object, v.Rule, v.Detail, p.rel.Extension, v.Rule)
 		}
 		for _, msg := range owners.add(p.rel, r.first, scopes) {
+			b.errAt(p.extPath, subject, "%s", msg)
+		}
+		for _, msg := range ports.add(p.rel, r.first, scopes) {
 			b.errAt(p.extPath, subject, "%s", msg)
 		}
 		b.warnDifferences(subject, r.diffs)
