@@ -50,14 +50,36 @@ type Meta struct {
 
 // chartFile is the part of Chart.yaml pono reads beyond Helm's own fields.
 type chartFile struct {
-	Name         string       `json:"name"`
-	Version      string       `json:"version"`
-	Description  string       `json:"description"`
-	Type         string       `json:"type"`
-	Keywords     []string     `json:"keywords"`
-	KaapanaType  string       `json:"kaapana_type"`
-	Dependencies []dependency `json:"dependencies"`
+	Name         string            `json:"name"`
+	Version      string            `json:"version"`
+	Description  string            `json:"description"`
+	Type         string            `json:"type"`
+	Keywords     []string          `json:"keywords"`
+	KaapanaType  string            `json:"kaapana_type"`
+	Annotations  map[string]string `json:"annotations"`
+	Dependencies []dependency      `json:"dependencies"`
 }
+
+// kaapanaType is the chart's kaapana_type. `helm package` writes Chart.yaml
+// anew with Helm's fields only, dropping kaapana_type, so a packaged chart
+// (a .tgz, OCI) says it in an annotation, or is known by name as Kaapana's
+// build knows its platform charts; the kind is then the same however the
+// chart was read.
+func (cf chartFile) kaapanaType() string {
+	switch {
+	case cf.KaapanaType != "":
+		return cf.KaapanaType
+	case cf.Annotations["kaapana_type"] != "":
+		return cf.Annotations["kaapana_type"]
+	case cf.Annotations["kaapana.ai/type"] != "":
+		return cf.Annotations["kaapana.ai/type"]
+	}
+	return platformCharts[cf.Name]
+}
+
+// platformCharts are the charts Kaapana's build deploys as platforms
+// (platforms/*/Chart.yaml with kaapana_type: platform).
+var platformCharts = map[string]string{"kaapana-admin-chart": "platform"}
 
 type dependency struct {
 	Name string `json:"name"`
@@ -93,7 +115,7 @@ func Read(chartYAML, valuesYAML, requirementsYAML []byte) (Meta, error) {
 	}
 	m := FromChart(cf.Name, cf.Version, cf.Keywords, values, deps)
 	m.Description = cf.Description
-	if k := kindFromType(cf.KaapanaType, cf.Type); k != "" && m.Kind == KindOther {
+	if k := kindFromType(cf.kaapanaType(), cf.Type); k != "" && m.Kind == KindOther {
 		m.Kind = k
 	}
 	params, err := ParseParams(values)
