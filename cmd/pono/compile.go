@@ -83,7 +83,13 @@ func newValidateCmd(s streams) *cobra.Command {
 				fmt.Fprintf(s.out, "platform %s is valid (schema only; charts not resolved or rendered)\n", res.Platform.Name)
 				return nil
 			}
-			fmt.Fprintf(s.out, "platform %s is valid: %d extensions, %d releases\n", res.Platform.Name, len(res.Extensions), len(res.Releases))
+			// Extensions lists workflows too, as Kaapana's page does; the
+			// summary counts them apart.
+			if w := len(res.Workflows); w > 0 {
+				fmt.Fprintf(s.out, "platform %s is valid: %d extensions, %d workflows, %d releases\n", res.Platform.Name, len(res.Extensions)-w, w, len(res.Releases))
+			} else {
+				fmt.Fprintf(s.out, "platform %s is valid: %d extensions, %d releases\n", res.Platform.Name, len(res.Extensions), len(res.Releases))
+			}
 			return nil
 		},
 	}
