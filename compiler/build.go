@@ -44,6 +44,7 @@ type pending struct {
 func (b *build) run() *Result {
 	b.checkSources()
 	b.checkPolicy()
+	b.checkGlobalsFrom()
 	exts := sortedKeys(b.p.Extensions)
 
 	// Resolve each distinct chart once, in parallel.
@@ -78,6 +79,9 @@ func (b *build) run() *Result {
 	byKey := map[chartKey]resolvedChart{}
 	for i, k := range list {
 		byKey[k] = resolved[i]
+	}
+	if k, ok := extKey[b.p.GlobalsFrom]; ok {
+		b.chartGlobals = chartGlobals(byKey[k])
 	}
 
 	res := &Result{Platform: b.platformInfo()}
@@ -194,13 +198,18 @@ func chartMeta(ch *helmsdk.Chart) (kaapana.Meta, error) {
 // globals are the platform globals every extension receives, with the
 // namespace and registry globals Kaapana's deploy script sets derived from
 // the platform unless the platform sets them itself.
+//
+// Beneath them all are the globals of the chart globalsFrom names (the
+// admin chart's values.yaml globals, as kube-helm passes them on).
 func (b *build) globals() map[string]any {
-	g := map[string]any{
-		"admin_namespace":      b.p.Namespaces.Admin,
-		"services_namespace":   b.p.Namespaces.Services,
-		"extensions_namespace": b.p.Namespaces.Extensions,
-		"helm_namespace":       b.p.Namespaces.ReleaseNamespace(),
+	g := map[string]any{}
+	for k, v := range b.chartGlobals {
+		g[k] = v
 	}
+	g["admin_namespace"] = b.p.Namespaces.Admin
+	g["services_namespace"] = b.p.Namespaces.Services
+	g["extensions_namespace"] = b.p.Namespaces.Extensions
+	g["helm_namespace"] = b.p.Namespaces.ReleaseNamespace()
 	if b.p.Registry.URL != "" {
 		g["registry_url"] = b.p.Registry.URL
 	}

@@ -203,6 +203,8 @@ type build struct {
 	diags       diag.List
 	lockEntries []source.LockEntry
 	charts      map[string]*helmsdk.Chart // by release name
+	// chartGlobals are the globals of the chart globalsFrom names.
+	chartGlobals map[string]any
 }
 
 func (b *build) errAt(path spec.Path, subject, format string, args ...any) {

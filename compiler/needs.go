@@ -144,6 +144,7 @@ func findCycle(graph map[string][]string) []string {
 func (b *build) checkStatic(res *Result) {
 	b.checkSources()
 	b.checkPolicy()
+	b.checkGlobalsFrom()
 	b.compileWorkflows(res)
 	for _, name := range sortedKeys(b.p.Extensions) {
 		b.chartKeyFor(name)

@@ -4,15 +4,18 @@ import "github.com/pono-gitops/pono/compiler/workflow"
 
 // Platform is the decoded, defaulted platform description.
 type Platform struct {
-	Name       string               `json:"name"`
-	Kubernetes Kubernetes           `json:"kubernetes"`
-	Registry   Registry             `json:"registry"`
-	Namespaces Namespaces           `json:"namespaces"`
-	Globals    map[string]any       `json:"globals"`
-	Sources    map[string]Source    `json:"sources"`
-	Extensions map[string]Extension `json:"extensions"`
-	Policy     Policy               `json:"policy"`
-	Workflows  workflow.Workflows   `json:"workflows,omitempty"`
+	Name       string         `json:"name"`
+	Kubernetes Kubernetes     `json:"kubernetes"`
+	Registry   Registry       `json:"registry"`
+	Namespaces Namespaces     `json:"namespaces"`
+	Globals    map[string]any `json:"globals"`
+	// GlobalsFrom names the extension whose chart's values.yaml globals
+	// every extension receives beneath Globals (Kaapana's admin chart).
+	GlobalsFrom string               `json:"globalsFrom,omitempty"`
+	Sources     map[string]Source    `json:"sources"`
+	Extensions  map[string]Extension `json:"extensions"`
+	Policy      Policy               `json:"policy"`
+	Workflows   workflow.Workflows   `json:"workflows,omitempty"`
 }
 
 type Kubernetes struct {
