@@ -107,6 +107,7 @@ func (b *build) run() *Result {
 	releases = append(releases, b.compileWorkflows(res)...)
 	sort.SliceStable(res.Extensions, func(i, j int) bool { return res.Extensions[i].Name < res.Extensions[j].Name })
 	b.checkReleaseNames(releases)
+	b.checkPreinstall(releases)
 	b.resolveNeeds(releases)
 	if b.diags.HasErrors() {
 		return res
