@@ -45,6 +45,7 @@ func (b *build) run() *Result {
 	b.checkSources()
 	b.checkPolicy()
 	b.checkGlobalsFrom()
+	b.checkProjects()
 	exts := sortedKeys(b.p.Extensions)
 
 	// Resolve each distinct chart once, in parallel.
@@ -285,6 +286,11 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 		subject += " instance " + r.inst
 	}
 	globals := b.globals()
+	if r.inst != "" {
+		for k, v := range b.projectGlobals(r.e, r.inst) {
+			globals[k] = v
+		}
+	}
 	resolved, probs := kaapana.ResolveParams(r.rc.meta.Params, r.params, globals)
 	for _, pr := range probs {
 		ppath := append(append(spec.Path{}, r.path...), "parameters")
@@ -310,11 +316,13 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 		sensitive = append(sensitive, "global."+s)
 	}
 	ch := r.rc.chart
+	values := kaapana.Values(globals, r.rc.meta, resolved, orEmpty(r.values))
+	b.warnEmptyProject(subject, r.relName, ch, values)
 	return b.pendingRelease(releaseSpec{
 		name: r.relName, namespace: r.e.Namespace, extension: r.ext, instance: r.inst,
 		chart: ch, meta: r.rc.meta,
 		ref:    ChartRef{Name: ch.Name(), Version: ch.Version(), Source: r.rc.source, Location: ch.Location, Digest: ch.Digest},
-		values: kaapana.Values(globals, r.rc.meta, resolved, orEmpty(r.values)), sensitive: sensitive,
+		values: values, sensitive: sensitive,
 		needs: r.needs, at: r.path, subject: "extension " + r.ext,
 	})
 }

@@ -145,6 +145,7 @@ func (b *build) checkStatic(res *Result) {
 	b.checkSources()
 	b.checkPolicy()
 	b.checkGlobalsFrom()
+	b.checkProjects()
 	b.compileWorkflows(res)
 	for _, name := range sortedKeys(b.p.Extensions) {
 		b.chartKeyFor(name)

@@ -1,6 +1,8 @@
 package helmsdk
 
 import (
+	"strings"
+
 	"helm.sh/helm/v3/pkg/chart"
 )
 
@@ -66,4 +68,22 @@ func (c *Chart) DeclaredDependencies() []string {
 		out = append(out, d.Name)
 	}
 	return out
+}
+
+// TemplatesMention reports whether a template of the chart or of one of
+// its dependencies contains s.
+func (c *Chart) TemplatesMention(s string) bool { return mentions(c.c, s) }
+
+func mentions(c *chart.Chart, s string) bool {
+	for _, t := range c.Templates {
+		if strings.Contains(string(t.Data), s) {
+			return true
+		}
+	}
+	for _, d := range c.Dependencies() {
+		if mentions(d, s) {
+			return true
+		}
+	}
+	return false
 }

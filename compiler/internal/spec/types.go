@@ -11,11 +11,13 @@ type Platform struct {
 	Globals    map[string]any `json:"globals"`
 	// GlobalsFrom names the extension whose chart's values.yaml globals
 	// every extension receives beneath Globals (Kaapana's admin chart).
-	GlobalsFrom string               `json:"globalsFrom,omitempty"`
-	Sources     map[string]Source    `json:"sources"`
-	Extensions  map[string]Extension `json:"extensions"`
-	Policy      Policy               `json:"policy"`
-	Workflows   workflow.Workflows   `json:"workflows,omitempty"`
+	GlobalsFrom string `json:"globalsFrom,omitempty"`
+	// Projects are Kaapana's projects by name.
+	Projects   map[string]Project   `json:"projects,omitempty"`
+	Sources    map[string]Source    `json:"sources"`
+	Extensions map[string]Extension `json:"extensions"`
+	Policy     Policy               `json:"policy"`
+	Workflows  workflow.Workflows   `json:"workflows,omitempty"`
 }
 
 type Kubernetes struct {
@@ -64,9 +66,21 @@ type Extension struct {
 	Namespace  string              `json:"namespace,omitempty"`
 	Needs      []string            `json:"needs"`
 	Instances  map[string]Instance `json:"instances"`
+	// Project is the default project of the instances.
+	Project string `json:"project,omitempty"`
 }
 
+// Project is one of Kaapana's projects.
+type Project struct {
+	ID string `json:"id"`
+}
+
+// DefaultProject is the project an instance runs in unless it names one:
+// Kaapana creates it at installation.
+const DefaultProject = "admin"
+
 type Instance struct {
+	Project    string         `json:"project,omitempty"`
 	Parameters map[string]any `json:"parameters"`
 	Values     map[string]any `json:"values"`
 	Needs      []string       `json:"needs"`
