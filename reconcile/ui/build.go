@@ -19,8 +19,8 @@ type Input struct {
 	Result *compiler.Result
 	// Status is the cluster's view of Result's releases (nil: not read).
 	Status *reconcile.StatusReport
-	// Workflows are the platform's compiled workflows (none until the
-	// platform format carries them).
+	// Workflows, when set, replace Result's workflows (a page of workflows
+	// compiled on their own, as the browser test's example is).
 	Workflows []*workflow.Compiled
 }
 
@@ -107,24 +107,33 @@ func Build(in Input) *Snapshot {
 	for i := range s.Extensions {
 		byRelease[s.Extensions[i].Release] = &s.Extensions[i]
 	}
-	for _, w := range in.Workflows {
-		v := Workflow{Name: w.Name, Title: w.Title, Graph: w.Graph, Parameters: workflowParams(w)}
-		if r, ok := byRelease[w.Name]; ok {
+	add := func(name, title, release string, g *workflow.Graph, files map[string][]byte) {
+		v := Workflow{Name: name, Title: title, Graph: g, Parameters: workflowParams(files)}
+		if r, ok := byRelease[release]; ok {
 			c := *r
 			v.Release = &c
 		}
 		s.Workflows = append(s.Workflows, v)
+	}
+	for _, w := range in.Workflows {
+		add(w.Name, w.Title, w.Name, w.Graph, w.Files)
+	}
+	// The platform's own workflows, as the compiler produced them.
+	if len(in.Workflows) == 0 && in.Result != nil {
+		for _, w := range in.Result.Workflows {
+			add(w.Name, w.Title, w.Release, w.Graph, w.Files)
+		}
 	}
 	return s
 }
 
 // workflowParams are the form fields of a compiled workflow, read back
 // from its workflow.json (the form Kaapana shows is the one it registers).
-func workflowParams(w *workflow.Compiled) []FormField {
+func workflowParams(files map[string][]byte) []FormField {
 	var wj struct {
 		Parameters []FormField `json:"workflow_parameters"`
 	}
-	if b, ok := w.Files["workflow.json"]; ok {
+	if b, ok := files["workflow.json"]; ok {
 		_ = json.Unmarshal(b, &wj)
 	}
 	if wj.Parameters == nil {
