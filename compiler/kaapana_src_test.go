@@ -392,3 +392,39 @@ func TestKaapanaSourceCharts(t *testing.T) {
 		})
 	}
 }
+
+// TestKaapanaSourceConflicts: kaapana-workflows-core already contains
+// dummy-workflow, and kaapana-plugin-chart is a subchart of the platform
+// chart; installing either next to the other passes Helm's client-side
+// checks and fails on the cluster, so the compile refuses it.
+func TestKaapanaSourceConflicts(t *testing.T) {
+	tree := testenv.SharedDir(t, "kaapana-src")
+	dir := t.TempDir()
+	g, _ := yaml.Marshal(kaapanaGlobals)
+	p := fmt.Sprintf(`name: conflicts
+globals:
+%s
+sources:
+  kaapana: {path: %s, buildVersion: %q}
+extensions:
+  kaapana-workflows-core: {version: %[3]q}
+  dummy-workflow: {version: %[3]q}
+  kaapana-platform-chart: {version: %[3]q}
+  kaapana-plugin-chart: {version: %[3]q}
+policy:
+  allow:
+    kaapana-platform-chart: [admin-namespace, cluster-scoped]
+`, indent(string(g)), tree, kaapanaBuildVersion)
+	if err := os.WriteFile(filepath.Join(dir, "platform.yaml"), []byte(p), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true}).Run(context.Background(), dir)
+	for _, want := range []string{
+		"release kaapana-workflows-core: Job/services/workflow-installer-dummy-workflow-1 is also an object of release dummy-workflow",
+		"release kaapana-plugin-chart: Job/services/kaapana-plugin is also an object of release kaapana-platform-chart",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v\nwant it to say %s", err, want)
+		}
+	}
+}
