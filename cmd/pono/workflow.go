@@ -12,6 +12,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/ui"
 )
 
 // The workflow commands read only the platform files (a schema-only
@@ -75,26 +76,33 @@ func newWorkflowGraphCmd(s streams) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "graph DIR NAME",
-		Short: "Print a workflow's task graph as a mermaid flowchart or in Graphviz dot",
+		Short: "Print a workflow's task graph as a mermaid flowchart, in Graphviz dot, or laid out as SVG",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormatOf(format, "mermaid", "dot"); err != nil {
+			if err := checkFormatOf(format, "mermaid", "dot", "svg"); err != nil {
 				return err
 			}
 			w, err := findWorkflow(cmd, s, &f, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			out := w.Graph.Mermaid()
-			if format == "dot" {
+			var out []byte
+			switch format {
+			case "dot":
 				out = w.Graph.Dot()
+			case "svg":
+				if out, err = ui.GraphSVG(cmd.Context(), w.Graph); err != nil {
+					return err
+				}
+			default:
+				out = w.Graph.Mermaid()
 			}
 			_, err = s.out.Write(out)
 			return err
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "mermaid", "output format: mermaid or dot")
+	cmd.Flags().StringVarP(&format, "output", "o", "mermaid", "output format: mermaid, dot or svg")
 	return cmd
 }
 

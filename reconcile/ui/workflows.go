@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/pono-gitops/pono/compiler/workflow"
 	"github.com/pono-gitops/pono/internal/graphsvg"
 )
 
@@ -22,11 +23,17 @@ func (s *Server) graphSVG(ctx context.Context, snap *Snapshot, wf *Workflow) ([]
 	if b, ok := s.svgs[wf.Name]; ok {
 		return b, nil
 	}
-	dot := bytes.Replace(wf.Graph.Dot(), []byte("node [shape=box];"), graphStyle, 1)
-	svg, err := graphsvg.Render(ctx, dot)
+	svg, err := GraphSVG(ctx, wf.Graph)
 	if err != nil {
 		return nil, err
 	}
 	s.svgs[wf.Name] = svg
 	return svg, nil
+}
+
+// GraphSVG lays out a workflow's task graph as the page shows it: the
+// renderer behind both the page and `pono workflow graph -o svg`.
+func GraphSVG(ctx context.Context, g *workflow.Graph) ([]byte, error) {
+	dot := bytes.Replace(g.Dot(), []byte("node [shape=box];"), graphStyle, 1)
+	return graphsvg.Render(ctx, dot)
 }
