@@ -40,6 +40,8 @@ type LoadOptions struct {
 	// name, as Kaapana's build does: it returns the chart's directory or
 	// archive, inside Root.
 	Dependency func(name, constraint string) (string, error)
+	// Files, when set, caches the files of chart directories across loads.
+	Files *FileCache
 }
 
 // LoadDir loads the chart in dir and resolves its file:// dependencies the
@@ -96,7 +98,7 @@ func loadDir(d *safefs.Dir, dir, rel string, opts LoadOptions, visiting map[stri
 	visiting[rel] = true
 	defer delete(visiting, rel)
 
-	files, err := readChartFiles(d, rel)
+	files, err := opts.Files.files(d.Path(), rel, func() ([]*loader.BufferedFile, error) { return readChartFiles(d, rel) })
 	if errors.Is(err, safefs.ErrEscapes) || errors.Is(err, safefs.ErrNotRegular) || errors.Is(err, safefs.ErrTooLarge) {
 		return nil, err // it names the file already
 	}

@@ -86,7 +86,7 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 
 func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string, index *pathIndex) (*helmsdk.Chart, error) {
 	if !c.archive {
-		ch, err := helmsdk.LoadDir(c.path, helmsdk.LoadOptions{BuildVersion: buildVersion, Root: sp.confine, Dependency: index.dependency})
+		ch, err := helmsdk.LoadDir(c.path, helmsdk.LoadOptions{BuildVersion: buildVersion, Root: sp.confine, Dependency: index.dependency, Files: r.files})
 		if err != nil {
 			return nil, err
 		}

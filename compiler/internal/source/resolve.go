@@ -57,6 +57,9 @@ type Resolver struct {
 	dirs     map[string]*onceValue[*pathIndex]
 	indexes  map[string]*onceValue[*repoIndex]
 	problems diag.List
+	// files caches chart directories read, so a chart many charts of a
+	// source depend on is read once per compile.
+	files *helmsdk.FileCache
 }
 
 // ErrReported marks an error already reported once for its whole source
@@ -117,7 +120,7 @@ func New(opts Options) *Resolver {
 	if opts.Lock == nil {
 		opts.Lock = &Lock{Version: 1}
 	}
-	return &Resolver{opts: opts, dirs: map[string]*onceValue[*pathIndex]{}, indexes: map[string]*onceValue[*repoIndex]{}}
+	return &Resolver{opts: opts, dirs: map[string]*onceValue[*pathIndex]{}, indexes: map[string]*onceValue[*repoIndex]{}, files: helmsdk.NewFileCache()}
 }
 
 // Resolved is a chart ready to render, with its lock entry.
