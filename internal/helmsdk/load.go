@@ -256,6 +256,9 @@ func versionMatches(constraint, version, buildVersion string) error {
 		return fmt.Errorf("invalid chart version %q: %w", version, err)
 	}
 	if !c.Check(v) {
+		if version == kaapanaUnset && buildVersion == "" {
+			return fmt.Errorf("version %s does not satisfy %q: Kaapana's charts say %s until its build stamps them, and the source has no buildVersion to stamp", version, constraint, kaapanaUnset)
+		}
 		return fmt.Errorf("version %s does not satisfy %q", version, constraint)
 	}
 	return nil

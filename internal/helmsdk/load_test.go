@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -122,5 +123,21 @@ func TestLoadDirDependencyWithoutRepository(t *testing.T) {
 	want := `chart ` + dir + `: dependency "lib": it names no repository and is not vendored under charts/ (vendor it with helm dependency build, or point it at a local chart with file://)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// A dependency constraint only a stamped 0.0.0 could satisfy says that the
+// build version is what is missing.
+func TestLoadDirUnsetDependencyVersion(t *testing.T) {
+	root := t.TempDir()
+	writeChartFile(t, filepath.Join(root, "lib", "Chart.yaml"), "apiVersion: v2\nname: lib\nversion: 0.0.0\n")
+	writeChartFile(t, filepath.Join(root, "app", "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: lib\n  version: ^0.6.0\n  repository: file://../lib\n")
+	_, err := LoadDir(filepath.Join(root, "app"), LoadOptions{Root: root})
+	want := `dependency "lib": version 0.0.0 does not satisfy "^0.6.0": Kaapana's charts say 0.0.0 until its build stamps them, and the source has no buildVersion to stamp`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	if _, err := LoadDir(filepath.Join(root, "app"), LoadOptions{Root: root, BuildVersion: "0.6.1"}); err != nil {
+		t.Errorf("with a build version: %v", err)
 	}
 }
