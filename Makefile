@@ -9,7 +9,7 @@ BIN         := bin/pono
 FUZZTIME    ?= 30s
 export PONO_CACHE PONO_TOOLS
 
-.PHONY: all build deps tools test test-unit fuzz demo cluster-up cluster-down bench clean vet
+.PHONY: all build deps tools test test-unit fuzz demo cluster-up cluster-down bench bench-peers clean vet
 
 all: build
 
@@ -59,6 +59,12 @@ bench: build tools
 	$(GO) test -run XXX -bench . -benchtime 3x ./compiler/ ./reconcile/diff/
 	$(GO) test -run XXX -bench 'ReconcileIdle200' -benchtime 50x -count 3 ./test/e2e/
 	$(GO) test -run XXX -bench 'ReconcileRSS' -benchtime 1x ./test/e2e/
+
+# pono beside Flux and helmfile on one fresh cluster (issue 17; not part of
+# bench): make bench-peers PEERS_N=100 (default --quick: the N=20 smoke run).
+PEERS_N     ?= --quick
+bench-peers: tools
+	bash test/scripts/bench-peers.sh $(PEERS_N)
 
 clean:
 	rm -rf bin
