@@ -211,7 +211,7 @@ mkdir -p "$work/pono-platform"
 pono_run() {
   local w0
   w0=$(writes)
-  /usr/bin/time -f "%e %M" -o "$work/time" "$work/pono" apply "$work/pono-platform" --cache-dir "$work/pono-cache" \
+  /usr/bin/time -f "%e %M" -o "$work/time" "$work/pono" apply "$work/pono-platform" --allow-external-sources --cache-dir "$work/pono-cache" \
     >"$work/pono.out" 2>&1 || {
     tail -20 "$work/pono.out" >&2
     return 1
