@@ -108,8 +108,10 @@ func (d document) flatten(body map[string]any, depth int) ([]Object, error) {
 		return nil, fmt.Errorf("%s: %s has no apiVersion or kind", describeSource(d.src), what)
 	}
 	items, isList := body["items"]
-	if depth > 0 {
-		// Inside a List, only a list of items makes an object a List.
+	if depth > 0 || d.list != "" {
+		// Inside a List (or read back as a List's item from Canonical's
+		// output), only a list of items makes an object a List: an item
+		// with items: null is an object of its own.
 		_, isList = items.([]any)
 	}
 	if !isList {
