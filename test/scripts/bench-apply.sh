@@ -42,11 +42,14 @@ export KUBECONFIG=$work/cluster/kubeconfig
 # platform NAME N DIR: N instances of the small chart, in namespaces NAME-*.
 platform() {
   local name=$1 n=$2 dir=$3 i
-  mkdir -p "$dir"
+  # The chart sits inside the platform: pono refuses chart sources outside
+  # the platform directory (docs/platform.md, chart sources).
+  mkdir -p "$dir/charts"
+  cp -r "$chart" "$dir/charts/"
   {
     echo "name: $name"
     echo "namespaces: {admin: $name-admin, services: $name-services, extensions: $name-ext}"
-    echo "sources: {local: {path: $(dirname "$chart")}}"
+    echo "sources: {local: {path: ./charts}}"
     echo "extensions:"
     echo "  small:"
     echo "    version: \"1.0.0\""
