@@ -148,6 +148,14 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 func yamlErrorAt(display string, err error) (pos, msg string) {
 	msg = strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
 	msg = strings.TrimPrefix(msg, "error unmarshaling JSON: ")
+	// The YAML-to-JSON conversion describes keys it cannot convert with Go
+	// formatting (%!s(<nil>), map[interface {}]interface {}...): say what
+	// is wrong instead.
+	if strings.Contains(msg, "unsupported map key") {
+		msg = "a mapping key must be a string or a number, not a mapping, a list or null"
+	} else if strings.Contains(msg, "%!") || strings.Contains(msg, "interface {}") || strings.Contains(msg, "map[") {
+		msg = "the file has a shape that cannot be read as data"
+	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		if n, _ := strconv.Atoi(m[1]); n > 0 {
 			return fmt.Sprintf("%s:%s", display, m[1]), strings.TrimPrefix(msg, m[0])
