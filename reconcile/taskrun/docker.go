@@ -173,6 +173,19 @@ func (r *Runner) statusDocker(ctx context.Context, rec *Record) (*Status, error)
 	if err != nil {
 		return nil, err
 	}
+	// The engine may record the container's exit before the kernel's OOM
+	// event (seen with cgroup v1): a 137 without OOMKilled is looked at
+	// again for half a second before it is called a plain SIGKILL.
+	for i := 0; i < 5 && st.Status == "exited" && st.ExitCode == OOMExitCode && !st.OOMKilled; i++ {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if st, err = c.Inspect(ctx, rec.ID); err != nil {
+			return nil, err
+		}
+	}
 	var s Status
 	switch st.Status {
 	case "created":
