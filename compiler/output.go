@@ -2,9 +2,7 @@ package compiler
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,14 +175,14 @@ func resolvePath(p string) (string, error) {
 func stageDir(ctx context.Context, out string, files map[string][]byte) (string, error) {
 	parent := filepath.Dir(filepath.Clean(out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
+		return "", fmt.Errorf("cannot write %s: %w", out, source.PathCause(err))
 	}
 	tmp, err := os.MkdirTemp(parent, ".pono-out-*")
 	if err != nil {
-		return "", fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
+		return "", fmt.Errorf("cannot write %s: %w", out, source.PathCause(err))
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return tmp, fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
+		return tmp, fmt.Errorf("cannot write %s: %w", out, source.PathCause(err))
 	}
 	for name, data := range files {
 		if err := ctx.Err(); err != nil {
@@ -192,10 +190,10 @@ func stageDir(ctx context.Context, out string, files map[string][]byte) (string,
 		}
 		p := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return tmp, fmt.Errorf("cannot write %s: %w", filepath.Join(out, filepath.FromSlash(name)), unwrapPathErr(err))
+			return tmp, fmt.Errorf("cannot write %s: %w", filepath.Join(out, filepath.FromSlash(name)), source.PathCause(err))
 		}
 		if err := writeSynced(p, data); err != nil {
-			return tmp, fmt.Errorf("cannot write %s: %w", filepath.Join(out, filepath.FromSlash(name)), unwrapPathErr(err))
+			return tmp, fmt.Errorf("cannot write %s: %w", filepath.Join(out, filepath.FromSlash(name)), source.PathCause(err))
 		}
 	}
 	return tmp, nil
@@ -208,7 +206,7 @@ func swapIn(out, stage string, lock *stagedFile) error {
 	if _, err := os.Lstat(out); err == nil {
 		old = stage + ".old"
 		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("cannot replace %s: %w", out, unwrapPathErr(err))
+			return fmt.Errorf("cannot replace %s: %w", out, source.PathCause(err))
 		}
 	}
 	restore := func() {
@@ -218,7 +216,7 @@ func swapIn(out, stage string, lock *stagedFile) error {
 	}
 	if err := os.Rename(stage, out); err != nil {
 		restore()
-		return fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
+		return fmt.Errorf("cannot write %s: %w", out, source.PathCause(err))
 	}
 	if lock != nil {
 		if err := lock.commit(); err != nil {
@@ -242,20 +240,20 @@ type stagedFile struct{ tmp, path string }
 func stageFile(path string, data []byte) (*stagedFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+		return nil, fmt.Errorf("cannot write %s: %w", path, source.PathCause(err))
 	}
 	s := &stagedFile{tmp: f.Name(), path: path}
 	f.Close()
 	if err := writeSynced(s.tmp, data); err != nil {
 		s.discard()
-		return nil, fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+		return nil, fmt.Errorf("cannot write %s: %w", path, source.PathCause(err))
 	}
 	return s, nil
 }
 
 func (s *stagedFile) commit() error {
 	if err := os.Rename(s.tmp, s.path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", s.path, unwrapPathErr(err))
+		return fmt.Errorf("cannot write %s: %w", s.path, source.PathCause(err))
 	}
 	s.tmp = ""
 	return nil
@@ -286,18 +284,4 @@ func writeSynced(p string, data []byte) error {
 		return err
 	}
 	return os.Chmod(p, 0o644)
-}
-
-// unwrapPathErr drops the path from an *fs.PathError or *os.LinkError:
-// messages name the file the user knows, not a temporary one.
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/pono-gitops/pono/internal/safefs"
+
+	"github.com/pono-gitops/pono/compiler/internal/source"
 )
 
 // MarkerFile lists every file of a compile output with its SHA-256, in
@@ -83,7 +85,7 @@ func checkReplaceable(out string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", out, unwrapPathErr(err))
+		return fmt.Errorf("cannot write %s: %w", out, source.PathCause(err))
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
@@ -95,7 +97,7 @@ func checkReplaceable(out string) error {
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", out, unwrapPathErr(err))
+		return fmt.Errorf("cannot read %s: %w", out, source.PathCause(err))
 	}
 	if len(entries) == 0 {
 		return nil
@@ -135,7 +137,7 @@ func compareOutput(out string, want map[string]string) ([]string, error) {
 	var problems []string
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", p, unwrapPathErr(err))
+			return fmt.Errorf("cannot read %s: %w", p, source.PathCause(err))
 		}
 		if p == out {
 			return nil
@@ -173,12 +175,12 @@ func compareOutput(out string, want map[string]string) ([]string, error) {
 func fileSHA256(p string) (string, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", p, unwrapPathErr(err))
+		return "", fmt.Errorf("cannot read %s: %w", p, source.PathCause(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", p, unwrapPathErr(err))
+		return "", fmt.Errorf("cannot read %s: %w", p, source.PathCause(err))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

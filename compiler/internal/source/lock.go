@@ -313,25 +313,25 @@ func WriteLock(dir string, l *Lock) error {
 	path := filepath.Join(dir, LockFileName)
 	tmp, err := os.CreateTemp(dir, "."+LockFileName+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	if err := renameFile(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, PathCause(err))
 	}
 	return nil
 }
@@ -339,12 +339,17 @@ func WriteLock(dir string, l *Lock) error {
 // renameFile is os.Rename; tests make it fail.
 var renameFile = os.Rename
 
-// unwrapPath drops the temporary file's name from an *fs.PathError: the
-// user knows the lock's name, not ours.
-func unwrapPath(err error) error {
+// PathCause drops the path from a file error (*fs.PathError, and the
+// *os.LinkError os.Rename returns): messages name the file the user knows,
+// never pono's temporary one.
+func PathCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
