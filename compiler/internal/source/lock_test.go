@@ -52,7 +52,9 @@ func TestWriteLockAtomic(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, LockFileName), old, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	renameFile = func(old, new string) error { return &os.LinkError{Op: "rename", Old: old, New: new, Err: syscall.EROFS} }
+	renameFile = func(old, new string) error {
+		return &os.LinkError{Op: "rename", Old: old, New: new, Err: syscall.EROFS}
+	}
 	defer func() { renameFile = os.Rename }()
 	err := WriteLock(dir, NewLock([]LockEntry{{Source: "s", Chart: "c", Constraint: "1", Version: "1", Location: "x", Digest: "sha256:0"}}))
 	if err == nil || err.Error() != "write "+filepath.Join(dir, LockFileName)+": read-only file system" {
