@@ -317,12 +317,22 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 	}
 	ch := r.rc.chart
 	values := kaapana.Values(globals, r.rc.meta, resolved, orEmpty(r.values))
+	ns := r.e.Namespace
+	if ns == "" {
+		ns = b.p.Namespaces.ReleaseNamespace()
+	}
+	refs, ok := b.valueRefs(r, ns, values)
+	if !ok {
+		return nil
+	}
+	values, fromSecrets := withPlaceholders(values, refs)
+	sensitive = append(sensitive, fromSecrets...)
 	b.warnEmptyProject(subject, r.relName, ch, values)
 	return b.pendingRelease(releaseSpec{
 		name: r.relName, namespace: r.e.Namespace, extension: r.ext, instance: r.inst,
 		chart: ch, meta: r.rc.meta,
 		ref:    ChartRef{Name: ch.Name(), Version: ch.Version(), Source: r.rc.source, Location: ch.Location, Digest: ch.Digest},
-		values: values, sensitive: sensitive,
+		values: values, sensitive: sensitive, valuesFrom: refs,
 		needs: r.needs, at: r.path, subject: "extension " + r.ext,
 	})
 }
@@ -338,6 +348,7 @@ type releaseSpec struct {
 	ref                 ChartRef
 	values              map[string]any
 	sensitive           []string
+	valuesFrom          []ValueRef
 	needs               []string // extension names
 	at                  spec.Path
 	subject             string
@@ -367,6 +378,7 @@ func (b *build) pendingRelease(s releaseSpec) *pending {
 		Chart:        s.ref,
 		Values:       normalize(s.values),
 		Sensitive:    s.sensitive,
+		ValuesFrom:   s.valuesFrom,
 		Labels:       labels,
 		Needs:        s.needs, // extension names until resolveNeeds
 		ManifestFile: "manifests/" + s.name + ".yaml",
