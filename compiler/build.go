@@ -46,6 +46,7 @@ func (b *build) run() *Result {
 	b.checkPolicy()
 	b.checkGlobalsFrom()
 	b.checkProjects()
+	b.checkValuesFrom()
 	exts := sortedKeys(b.p.Extensions)
 
 	// Resolve each distinct chart once, in parallel.

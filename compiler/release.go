@@ -41,6 +41,9 @@ type Release struct {
 	// Sensitive lists value paths (dot-separated) whose content must never be
 	// printed: parameters the platform marks sensitive.
 	Sensitive []string `json:"sensitive,omitempty"`
+	// ValuesFrom are values taken from Secrets and ConfigMaps in the
+	// cluster; Values hold placeholders there until ResolveValuesFrom.
+	ValuesFrom []ValueRef `json:"valuesFrom,omitempty"`
 	// Labels are the Helm release labels (Kaapana's kaapana.ai/<keyword> plus
 	// pono's ownership labels).
 	Labels map[string]string `json:"labels"`

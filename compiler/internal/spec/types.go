@@ -9,6 +9,8 @@ type Platform struct {
 	Registry   Registry       `json:"registry"`
 	Namespaces Namespaces     `json:"namespaces"`
 	Globals    map[string]any `json:"globals"`
+	// ValuesFrom are globals taken from the cluster (values_from.go).
+	ValuesFrom []ValueFrom `json:"valuesFrom,omitempty"`
 	// GlobalsFrom names the extension whose chart's values.yaml globals
 	// every extension receives beneath Globals (Kaapana's admin chart).
 	GlobalsFrom string `json:"globalsFrom,omitempty"`
@@ -68,6 +70,8 @@ type Extension struct {
 	Instances  map[string]Instance `json:"instances"`
 	// Project is the default project of the instances.
 	Project string `json:"project,omitempty"`
+	// ValuesFrom are values taken from the cluster (values_from.go).
+	ValuesFrom []ValueFrom `json:"valuesFrom,omitempty"`
 }
 
 // Project is one of Kaapana's projects.
@@ -84,6 +88,7 @@ type Instance struct {
 	Parameters map[string]any `json:"parameters"`
 	Values     map[string]any `json:"values"`
 	Needs      []string       `json:"needs"`
+	ValuesFrom []ValueFrom    `json:"valuesFrom,omitempty"`
 }
 
 type Policy struct {
