@@ -57,6 +57,8 @@ var owners = map[string][]string{
 	"github.com/moby/moby":        {"internal/dockerengine"},
 	// Graphviz (as WebAssembly) lays out workflow graphs for the web page.
 	"github.com/goccy/go-graphviz": {"internal/graphsvg"},
+	// Images in registries and image archives, without a container engine.
+	"github.com/google/go-containerregistry": {"internal/ociimage"},
 	// CUE is the compiler's own language: the schema loader, the Task API
 	// validator and the diagnostics that render CUE positions.
 	"cuelang.org/go": {"compiler/diag", "compiler/internal/spec", "compiler/taskapi"},
