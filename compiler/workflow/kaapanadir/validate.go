@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/workflow"
@@ -123,6 +122,6 @@ func (s *session) display(rel string) string { return s.d.Display(rel) }
 
 // relPath undoes display for workflow.Compile's reads.
 func (s *session) relPath(p string) string {
-	prefix := s.d.Display("") + string(filepath.Separator)
-	return filepath.ToSlash(strings.TrimPrefix(p, prefix))
+	rel, _ := cutDisplay(s.d.Display(""), p)
+	return rel
 }
