@@ -122,6 +122,11 @@ type Apply struct {
 	cfg *Config
 	// poll is how often a lease held by another run is checked.
 	poll time.Duration
+
+	// values are the cluster values of valuesOf (values_from.go).
+	valuesMu sync.Mutex
+	valuesOf *compiler.Result
+	values   *ValuesFromResult
 }
 
 // NewApply returns an Apply with pono's defaults.
@@ -162,9 +167,18 @@ func (a *Apply) Execute(ctx context.Context, res *compiler.Result, p *plan.Plan)
 
 func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan, began time.Time) (*Report, error) {
 	rep := &Report{Platform: res.Platform.Name, DryRun: a.DryRun, Plan: p}
+	vr, err := a.resolvedValues(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	res = vr.Result
 	if a.DryRun {
 		for i := range p.Steps {
-			rep.Results = append(rep.Results, unexecuted(&p.Steps[i]))
+			r := unexecuted(&p.Steps[i])
+			if f := vr.Failed[r.Name]; f != nil && p.Steps[i].Desired != nil {
+				r.Outcome, r.Error = Failed, f.Error()
+			}
+			rep.Results = append(rep.Results, r)
 		}
 		rep.Duration = time.Since(began)
 		return rep, failures(rep)
@@ -177,7 +191,7 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 		return nil, err
 	}
 	log := a.cfg.logger()
-	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log,
+	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
 		lease: &leaser{cs: kube, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
 	rep.Results = ex.run(ctx, p)
 	rep.Duration = time.Since(began)

@@ -19,6 +19,8 @@ type executor struct {
 	lease  *leaser
 	redact *redactor
 	log    *slog.Logger
+	// failed are releases lacking a required value from the cluster.
+	failed map[string]*compiler.ValuesFromError
 
 	mu               sync.Mutex
 	done, running, n int

@@ -40,6 +40,9 @@ func (e *executor) step(ctx context.Context, s *plan.Step) Result {
 // install (apply_remediate.go) before the install or upgrade. It returns
 // what it did (for the report), the attempts made and the error.
 func (e *executor) operate(ctx context.Context, s *plan.Step) (string, int, error) {
+	if err := e.valuesFailure(s); err != nil {
+		return "", 0, err
+	}
 	held, release, err := e.lease.acquire(ctx, s.Namespace, s.Name, e.a.Timeout)
 	if err != nil {
 		return "", 0, err

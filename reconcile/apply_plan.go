@@ -18,6 +18,11 @@ func (a *Apply) Plan(ctx context.Context, res *compiler.Result) (*plan.Plan, err
 	if err != nil {
 		return nil, err
 	}
+	vr, err := a.resolvedValues(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	res = vr.Result
 	desired, err := plan.DesiredFrom(res)
 	if err != nil {
 		return nil, err

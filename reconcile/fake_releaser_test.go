@@ -36,6 +36,18 @@ type fakeReleaser struct {
 type fakeRevision struct {
 	status string
 	labels map[string]string
+	values map[string]any
+}
+
+// valuesOf returns the values of a release's newest revision.
+func (f *fakeReleaser) valuesOf(key string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	revs := f.releases[key]
+	if len(revs) == 0 {
+		return nil
+	}
+	return revs[len(revs)-1].values
 }
 
 func newFakeReleaser() *fakeReleaser {
@@ -97,7 +109,7 @@ func (f *fakeReleaser) write(call string, req helmsdk.ReleaseRequest) (*helmsdk.
 			revs[i].status = plan.StatusSuperseded
 		}
 	}
-	revs = append(revs, fakeRevision{status: status, labels: req.Labels})
+	revs = append(revs, fakeRevision{status: status, labels: req.Labels, values: req.Values})
 	f.releases[key] = revs
 	return &helmsdk.Revision{Name: req.Name, Namespace: req.Namespace, Revision: len(revs), Status: status}, err
 }

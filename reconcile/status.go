@@ -87,6 +87,13 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 	if err != nil {
 		return nil, err
 	}
+	// Digests cover values from Secrets and ConfigMaps: up to date means
+	// deployed with the values the cluster holds now.
+	vr, err := s.cfg.ResolveValuesFrom(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	res = vr.Result
 	infos, err := client.ListReleases(ctx, "")
 	if err != nil {
 		return nil, err
@@ -112,6 +119,9 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 			HelmStatus: "not-installed", InPlatform: true, KubeStatus: []string{},
 		}
 		row.Tasks, row.Containers = res.WorkflowShape(r.Name)
+		if f := vr.Failed[r.Name]; f != nil {
+			row.Error = f.Error()
+		}
 		if in, ok := byKey[key]; ok {
 			row.HelmStatus, row.Revision = in.Status, in.Revision
 			row.Owner = owner(in.Labels, platform)

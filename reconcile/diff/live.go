@@ -76,10 +76,19 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 	}
 	lc := newLiveClient(h)
 	r := &Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform"}
-	masker := newMasker(res)
+	// The plan covers values from Secrets and ConfigMaps; the stored
+	// manifests hold them, so they are masked as the placeholders are.
+	vr, err := a.ValuesFrom(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	masker := newMasker(res, vr.Result)
 	for _, step := range p.Steps {
 		rel, hasRel := res.Release(step.Name)
 		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		if f := vr.Failed[step.Name]; f != nil {
+			rc.Reason = f.Error()
+		}
 		if hasRel {
 			rc.Extension, rc.Instance, rc.ChartTo = rel.Extension, rel.Instance, chartLabel(rel.Chart)
 		}
