@@ -53,7 +53,11 @@ func (p *parser) expect(op string) bool {
 		return true
 	}
 	t := p.peek()
-	p.fail(t.pos, "expected %q here, found %s", op, tokDesc(t))
+	if what, ok := unsupported[t.text]; ok && (t.kind == tOp || t.kind == tName) {
+		p.fail(t.pos, "%s is not read by pono", what)
+	} else {
+		p.fail(t.pos, "expected %q here, found %s", op, tokDesc(t))
+	}
 	return false
 }
 
@@ -74,7 +78,7 @@ func tokDesc(t token) string {
 var unsupported = map[string]string{
 	"lambda": "a lambda", "if": "a conditional expression", "for": "a comprehension",
 	"not": "a boolean operator", "and": "a boolean operator", "or": "a boolean operator",
-	"await": "await", "yield": "yield", "*": "an unpacking (*)", "**": "an unpacking (**)",
+	"await": "await", "yield": "yield", "*": "an unpacking or multiplication (*)", "**": "an unpacking (**)",
 	"in": "a comparison", "is": "a comparison", "==": "a comparison", "!=": "a comparison",
 	"<": "a comparison", ">": "a comparison", "<=": "a comparison", ">=": "a comparison",
 	"-": "arithmetic", "/": "arithmetic", "//": "arithmetic", "%": "string formatting or arithmetic",

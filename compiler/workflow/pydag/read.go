@@ -401,6 +401,8 @@ func (r *reader) assign(targets [][]token, rhs []token) {
 		t := p.peek()
 		if what, ok := unsupported[t.text]; ok && t.kind != tString {
 			p.fail(t.pos, "%s is not read by pono", what)
+		} else if t.kind == tOp && t.text == "," {
+			p.fail(t.pos, "a tuple without brackets is not read by pono")
 		} else {
 			p.fail(t.pos, "unexpected %s", tokDesc(t))
 		}
