@@ -66,7 +66,7 @@ func Validate(opts Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%s has no workflow-chart/ directory: %w (for a pono platform, run pono validate --schema-only DIR)", display, ErrNotWorkflowDir)
 	}
-	s := &session{d: d, name: filepath.Base(filepath.Clean(opts.Dir))}
+	s := &session{d: d, name: filepath.Base(filepath.Clean(display))}
 	res := &Result{}
 	if s.structure() {
 		s.chartYAML()

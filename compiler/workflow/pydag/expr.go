@@ -18,7 +18,7 @@ type parser struct {
 
 func (p *parser) peek() token {
 	if p.err != nil || p.i >= len(p.toks) {
-		end := Pos{}
+		end := Pos{1, 1}
 		if len(p.toks) > 0 {
 			end = p.toks[len(p.toks)-1].pos
 		}

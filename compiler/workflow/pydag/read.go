@@ -261,6 +261,15 @@ func (r *reader) statement(toks []token) {
 		r.expression(toks)
 		return
 	}
+	for _, tg := range targets {
+		if len(tg) == 0 || rhs != nil && len(rhs) == 0 {
+			// "= x" or "x =": not Python; it matters only near operators.
+			if m := r.mentions(toks); m != nil {
+				r.dynamic(toks[0].pos, "this assignment has no target or no value")
+			}
+			return
+		}
+	}
 	r.assign(targets, rhs)
 }
 
