@@ -299,12 +299,7 @@ func (s *session) compile(b *built) {
 		if s.superseded(b, d) {
 			continue
 		}
-		// The clause about pono's generated DAG does not apply to
-		// Kaapana's own.
-		if i := strings.Index(d.Message, "; pono passes the default to the operator as"); i >= 0 {
-			d.Message = d.Message[:i]
-		}
-		s.diags = append(s.diags, d)
+		s.diags = append(s.diags, inKaapanaTerms(d))
 	}
 }
 
@@ -317,4 +312,19 @@ func (s *session) superseded(b *built, d diag.Diagnostic) bool {
 		}
 	}
 	return false
+}
+
+// inKaapanaTerms rewrites what compiler/workflow says in terms of pono's
+// format where a Kaapana directory says it otherwise: workflow.json's
+// workflow_parameters, a DAG's IOMapping, and no clause about the DAG pono
+// would generate.
+func inKaapanaTerms(d diag.Diagnostic) diag.Diagnostic {
+	d.Subject = strings.Replace(d.Subject, ": parameters[", ": workflow_parameters[", 1)
+	if i := strings.Index(d.Message, "; pono passes the default to the operator as"); i >= 0 {
+		d.Message = d.Message[:i]
+	}
+	if i := strings.Index(d.Message, " (bind it: inputs: {"); i >= 0 {
+		d.Message = d.Message[:i] + " (map it with an IOMapping)"
+	}
+	return d
 }
