@@ -50,6 +50,9 @@ type WorkflowInfo struct {
 type WorkflowContainer struct {
 	Name  string `json:"name"`
 	Image string `json:"image"`
+	// ProcessingContainer is its processing-container.json in the
+	// platform directory (empty: read from the image).
+	ProcessingContainer string `json:"processingContainer,omitempty"`
 }
 
 // Workflow returns the named workflow.
@@ -154,7 +157,8 @@ func (b *build) workflowRelease(cw *workflow.Compiled) (*pending, WorkflowInfo, 
 		images[n.Container] = n.Image
 	}
 	for _, c := range slices.Sorted(maps.Keys(images)) {
-		info.Containers = append(info.Containers, WorkflowContainer{Name: c, Image: images[c]})
+		info.Containers = append(info.Containers, WorkflowContainer{Name: c, Image: images[c],
+			ProcessingContainer: b.p.Workflows[cw.Name].Containers[c].ProcessingContainer.Path})
 	}
 	for _, pm := range b.p.Workflows[cw.Name].Parameters {
 		info.Parameters = append(info.Parameters, kaapana.Param{Name: pm.Task + "." + pm.Env, Type: pm.UIForm.Type, Options: pm.UIForm.Options})

@@ -22,6 +22,7 @@ import (
 func newWorkflowCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{Use: "workflow", Short: "Inspect a platform's Kaapana workflows"}
 	cmd.AddCommand(newWorkflowListCmd(s), newWorkflowShowCmd(s), newWorkflowGraphCmd(s))
+	cmd.AddCommand(workflowRunCmds(s)...)
 	cmd.AddCommand(kaapanaWorkflowCmds(s)...)
 	return cmd
 }

@@ -14,10 +14,10 @@ const toolsPC = `{
   "name": "tools", "description": "test tools",
   "templates": [
     {"identifier": "produce", "description": "writes MSG to out/msg.txt",
-     "env": [{"name": "MSG", "value": "template default"}, {"name": "LEVEL", "value": "template"}],
+     "env": [{"name": "MSG", "value": "template default"}, {"name": "LEVEL", "value": "template"}, {"name": "EXIT", "value": "0"}],
      "inputs": [{"name": "seed", "mounted_path": "/in/seed"}],
      "outputs": [{"name": "out", "mounted_path": "/out"}],
-     "command": ["/bin/sh", "-c", "cat /in/seed/* > /out/msg.txt 2>/dev/null; echo \"$MSG\" >> /out/msg.txt; exit ${EXIT:-0}"]},
+     "command": ["/bin/sh", "-c", "cat /in/seed/* > /out/msg.txt 2>/dev/null; echo \"$MSG\" >> /out/msg.txt; exit $EXIT"]},
     {"identifier": "combine", "description": "concatenates a and b",
      "env": [{"name": "EXIT", "value": "0"}],
      "inputs": [{"name": "a", "mounted_path": "/in/a"}, {"name": "b", "mounted_path": "/in/b"}],

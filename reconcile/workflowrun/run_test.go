@@ -251,10 +251,10 @@ func TestEnvPrecedence(t *testing.T) {
 		}
 		return out
 	}
-	if diff := cmp.Diff(map[string]string{"MSG": "conf", "LEVEL": "platform"}, env("a")); diff != "" {
+	if diff := cmp.Diff(map[string]string{"MSG": "conf", "LEVEL": "platform", "EXIT": "0"}, env("a")); diff != "" {
 		t.Errorf("a's env (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]string{"MSG": "set", "LEVEL": "template"}, env("b")); diff != "" {
+	if diff := cmp.Diff(map[string]string{"MSG": "set", "LEVEL": "template", "EXIT": "0"}, env("b")); diff != "" {
 		t.Errorf("b's env (-want +got):\n%s", diff)
 	}
 }
@@ -318,7 +318,7 @@ func TestBadInputRunsNothing(t *testing.T) {
 		err  string
 	}{
 		{"unknown variable", func(in *Input) error { return in.AddSet(w, "a.NOPE=1") },
-			`--set a.NOPE: task a's template produce has no env variable "NOPE" (its env: MSG, LEVEL)`},
+			`--set a.NOPE: task a's template produce has no env variable "NOPE" (its env: MSG, LEVEL, EXIT)`},
 		{"bound channel", func(in *Input) error { return in.AddInputDir(w, "b.seed="+seed) },
 			`--input b.seed: input channel seed of task b is fed by an upstream task (a.out); --input is for channels nothing upstream feeds`},
 		{"unknown channel", func(in *Input) error { return in.AddInputDir(w, "a.nope="+seed) },
