@@ -47,6 +47,7 @@ func (b *build) run() *Result {
 	b.checkGlobalsFrom()
 	b.checkProjects()
 	b.checkValuesFrom()
+	b.warnLiteralCredentials()
 	exts := sortedKeys(b.p.Extensions)
 
 	// Resolve each distinct chart once, in parallel.
@@ -304,17 +305,9 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 		}
 		b.errAt(ppath, subject, "%s (chart %s %s)", pr.Message, r.rc.meta.Name, r.rc.meta.Version)
 	}
-	for _, s := range r.e.Sensitive {
-		if _, ok := r.params[s]; !ok && !declares(r.rc.meta, s) {
-			b.errAt(append(append(spec.Path{}, r.extPath...), "sensitive"), subject, "sensitive names %q, which is not a parameter of chart %s", s, r.rc.meta.Name)
-		}
-	}
+	sensitive := b.userSensitive(r, subject, globals)
 	if len(probs) > 0 {
 		return nil
-	}
-	var sensitive []string
-	for _, s := range r.e.Sensitive {
-		sensitive = append(sensitive, "global."+s)
 	}
 	ch := r.rc.chart
 	values := kaapana.Values(globals, r.rc.meta, resolved, orEmpty(r.values))
@@ -378,7 +371,7 @@ func (b *build) pendingRelease(s releaseSpec) *pending {
 		Experimental: s.meta.Experimental,
 		Chart:        s.ref,
 		Values:       normalize(s.values),
-		Sensitive:    s.sensitive,
+		Sensitive:    b.releaseSensitive(s, s.values),
 		ValuesFrom:   s.valuesFrom,
 		Labels:       labels,
 		Needs:        s.needs, // extension names until resolveNeeds

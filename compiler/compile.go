@@ -18,6 +18,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/sopsfile"
 )
 
 // Config holds what every compile shares: where charts are cached, how to
@@ -35,6 +36,10 @@ type Config struct {
 	// directory (SourceRoot), for local use. The reconciler never sets it:
 	// a commit must not read charts from the reconciler's file system.
 	AllowExternalSources bool
+	// AgeKeyFile holds the age identities SOPS-encrypted platform files
+	// are decrypted with; empty: $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY
+	// (sopsfile.Keys).
+	AgeKeyFile string
 }
 
 // RenderCache remembers rendered releases by release digest. It is safe
@@ -126,7 +131,7 @@ func NewCompile(cfg *Config) *Compile {
 // Run compiles the platform in dir. Invalid input returns a *diag.Err
 // holding every problem found.
 func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
-	loaded, err := spec.LoadContext(ctx, dir, c.Env)
+	loaded, err := spec.LoadWith(ctx, dir, c.Env, sopsfile.NewKeys(c.cfg.AgeKeyFile))
 	if err != nil {
 		return nil, err
 	}

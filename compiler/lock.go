@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/internal/sopsfile"
 )
 
 // readLock reads dir's pono.lock. What is wrong with it (damaged,
@@ -135,7 +137,7 @@ func (c *Compile) requestedElsewhere(dir string) map[string]map[string]bool {
 		if env == c.Env {
 			continue
 		}
-		loaded, err := spec.Load(dir, env)
+		loaded, err := spec.LoadWith(context.Background(), dir, env, sopsfile.NewKeys(c.cfg.AgeKeyFile))
 		if err != nil {
 			return nil
 		}

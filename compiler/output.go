@@ -25,10 +25,8 @@ type releasesDoc struct {
 
 // ReleasesYAML renders the releases file canonically.
 func (r *Result) ReleasesYAML() ([]byte, error) {
-	rels := r.Releases
-	if rels == nil {
-		rels = []Release{}
-	}
+	// Sensitive values appear as markers (output_mask.go).
+	rels := r.maskedReleases(MaskSet(r))
 	return yaml.Marshal(releasesDoc{APIVersion: "pono.dev/v1alpha1", Kind: "CompiledPlatform", Platform: r.Platform, Releases: rels})
 }
 
@@ -112,8 +110,11 @@ func (r *Result) outputFiles() (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{ReleasesFile: rel, source.LockFileName: lock}
+	set := MaskSet(r)
 	for _, rl := range r.Releases {
-		files[rl.ManifestFile] = r.Manifests[rl.Name]
+		if files[rl.ManifestFile], err = r.maskedManifest(rl, set); err != nil {
+			return nil, err
+		}
 	}
 	for name, b := range r.workflowFiles() {
 		files[name] = b

@@ -71,6 +71,7 @@ func newRootCmd(s streams) *cobra.Command {
 		withTriggerToken(newReconcileCmd(s)), newUICmd(s),
 		newBootstrapCmd(s),
 		newWorkflowCmd(s),
+		newImageCmd(s),
 	)
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultVersionFlag() // listed in pono --help

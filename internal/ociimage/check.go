@@ -337,7 +337,7 @@ func (c *archiveChecker) scanImage(where string, img *ArchiveImage, cfg *v1.Conf
 	looking := true
 	for i := len(blobs) - 1; i >= 0; i-- {
 		s := c.scan(blobs[i])
-		lw := fmt.Sprintf("%s layer %d (%s)", where, i+1, blobs[i].name)
+		lw := fmt.Sprintf("%s, layer %d (%s)", where, i+1, blobs[i].name)
 		if s.err != nil {
 			c.problem("%s %v", lw, s.err)
 			looking = false

@@ -47,14 +47,13 @@ type boundedReader struct {
 	r    io.Reader
 	n    int64
 	read int64
-	what string
 }
 
 func (b *boundedReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.read += int64(n)
 	if b.read > b.n {
-		return n, &limitError{fmt.Sprintf("%s inflates to more than %s (PONO_MAX_LAYER_BYTES; a decompression bomb?)", b.what, human(b.n))}
+		return n, &limitError{fmt.Sprintf("inflates to more than %s (PONO_MAX_LAYER_BYTES; a decompression bomb?)", human(b.n))}
 	}
 	return n, err
 }
@@ -65,7 +64,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 func scanLayer(r io.Reader, target string, lim Limits, check bool) (layerResult, error) {
 	var res layerResult
 	var h hash.Hash
-	br := &boundedReader{r: r, n: lim.LayerBytes, what: "the layer"}
+	br := &boundedReader{r: r, n: lim.LayerBytes}
 	var src io.Reader = br
 	if check {
 		h = sha256.New()
@@ -86,7 +85,7 @@ func scanLayer(r io.Reader, target string, lim Limits, check bool) (layerResult,
 			return res, &limitError{fmt.Sprintf("has more than %d entries (PONO_MAX_TAR_ENTRIES)", lim.Entries)}
 		}
 		if hdr.Size > lim.LayerBytes {
-			return res, &limitError{fmt.Sprintf("entry %q declares %s, more than the layer limit %s (PONO_MAX_LAYER_BYTES)", hdr.Name, human(hdr.Size), human(lim.LayerBytes))}
+			return res, &limitError{fmt.Sprintf("holds entry %q of %s, more than the layer limit %s (PONO_MAX_LAYER_BYTES)", hdr.Name, human(hdr.Size), human(lim.LayerBytes))}
 		}
 		if check {
 			if why := escape(hdr, false); why != "" {

@@ -185,3 +185,14 @@ func Registry(ref string) string {
 	}
 	return r.Context().RegistryStr()
 }
+
+// Normalize is ref fully qualified (index.docker.io/library/busybox:latest
+// for busybox), so two spellings of one image compare equal; ref itself
+// when it does not parse.
+func Normalize(ref string) string {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return ref
+	}
+	return r.Name()
+}

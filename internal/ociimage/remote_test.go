@@ -13,7 +13,7 @@ import (
 	"github.com/pono-gitops/pono/test/registry"
 )
 
-const pc = `{"templates": [{"identifier": "run", "description": "d", "command": ["true"]}]}`
+const pc = `{"name": "pc", "description": "d", "templates": [{"identifier": "run", "description": "d", "env": [], "inputs": [], "outputs": []}]}`
 
 func TestReadFileFromRegistry(t *testing.T) {
 	if testing.Short() {

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/compiler/mask"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/plan"
@@ -222,7 +223,7 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		}
 		applied, err := ri.Apply(ctx, o.Name, obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: true, DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
-			out = append(out, ObjectDiff{ID: id, Change: "drifted", Field: "the release's version cannot be applied (server-side dry run): " + m.scrub(err.Error())})
+			out = append(out, ObjectDiff{ID: id, Change: "drifted", Field: "the release's version cannot be applied (server-side dry run): " + m.Scrub(err.Error())})
 			continue
 		}
 		a, b := comparable(live.Object), comparable(applied.Object)
@@ -231,13 +232,13 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		}
 		d := ObjectDiff{ID: id, Change: "drifted"}
 		if o.Kind == "Secret" && o.Group() == "" {
-			ma, mb, keys := maskSecrets(a, b)
+			ma, mb, keys := mask.SecretDiff(a, b)
 			a, b, d.SecretKeys = ma, mb, keys
 		}
 		fields := changedPaths("", a, b)
 		d.Field = "fields changed in the cluster: " + strings.Join(fields, ", ")
 		ud, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: lines(m.scrub(render(a))), B: lines(m.scrub(render(b))),
+			A: lines(m.Scrub(render(a))), B: lines(m.Scrub(render(b))),
 			FromFile: "live/" + id, ToFile: "release/" + id, Context: 3,
 		})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/compiler/mask"
 )
 
 // objectDiffs compares two canonical manifest files object by object.
@@ -53,13 +54,13 @@ func objectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, erro
 		}
 		var textA, textB string
 		if isSecret(oa, ob) {
-			ma, mb, keys := maskSecrets(oa.Body, ob.Body)
+			ma, mb, keys := mask.SecretDiff(oa.Body, ob.Body)
 			d.SecretKeys = keys
 			textA, textB = render(ma), render(mb)
 		} else {
 			textA, textB = render(oa.Body), render(ob.Body)
 		}
-		textA, textB = m.scrub(textA), m.scrub(textB)
+		textA, textB = m.Scrub(textA), m.Scrub(textB)
 		ud, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 			A: lines(textA), B: lines(textB),
 			FromFile: "a/" + id, ToFile: "b/" + id, Context: 3,
@@ -97,47 +98,6 @@ func render(body map[string]any) string {
 		return fmt.Sprintf("(cannot render: %v)\n", err)
 	}
 	return string(y)
-}
-
-// maskSecrets copies two Secrets with every data/stringData value replaced
-// by a marker saying whether that key changed, and lists the changed keys.
-// Values are never shown, not even hashed.
-func maskSecrets(a, b map[string]any) (map[string]any, map[string]any, []string) {
-	changed := map[string]bool{}
-	mark := func(body, other map[string]any) map[string]any {
-		if body == nil {
-			return nil
-		}
-		out := map[string]any{}
-		for k, v := range body {
-			out[k] = v
-		}
-		for _, field := range []string{"data", "stringData"} {
-			vals, ok := body[field].(map[string]any)
-			if !ok {
-				continue
-			}
-			otherVals, _ := other[field].(map[string]any)
-			masked := map[string]any{}
-			for k, v := range vals {
-				ov, present := otherVals[k]
-				switch {
-				case other == nil || !present:
-					masked[k] = "(hidden)"
-					changed[field+"."+k] = true
-				case reflect.DeepEqual(v, ov):
-					masked[k] = "(hidden, unchanged)"
-				default:
-					masked[k] = "(hidden, changed)"
-					changed[field+"."+k] = true
-				}
-			}
-			out[field] = masked
-		}
-		return out
-	}
-	ma, mb := mark(a, b), mark(b, a)
-	return ma, mb, sortedKeys(changed)
 }
 
 func lines(s string) []string {

@@ -239,7 +239,7 @@ func envChanges(a, b compiler.WorkflowInfo, nb map[string]workflow.Node, m *mask
 		for _, name := range sortedKeys(union(ea, eb)) {
 			va, inA := ea[name]
 			vb, inB := eb[name]
-			c := EnvChange{Task: id, Name: name, From: m.scrub(va), To: m.scrub(vb)}
+			c := EnvChange{Task: id, Name: name, From: m.Scrub(va), To: m.Scrub(vb)}
 			switch {
 			case inA && inB && va == vb:
 				continue

@@ -82,6 +82,7 @@ func TestHostile(t *testing.T) {
 			"mkfifo":  cmdMkfifo,
 			"bigfile": cmdBigfile,
 			"signal":  cmdSignal,
+			"mktar":   cmdMktar, // image archives (mktar_test.go)
 		},
 	})
 }
@@ -97,21 +98,9 @@ func cmdBigfile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: bigfile NAME SIZE")
 	}
-	s := args[1]
-	mult := int64(1)
-	switch {
-	case strings.HasSuffix(s, "K"):
-		mult, s = 1<<10, strings.TrimSuffix(s, "K")
-	case strings.HasSuffix(s, "M"):
-		mult, s = 1<<20, strings.TrimSuffix(s, "M")
-	case strings.HasSuffix(s, "G"):
-		mult, s = 1<<30, strings.TrimSuffix(s, "G")
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	ts.Check(err)
 	f, err := os.Create(ts.MkAbs(args[0]))
 	ts.Check(err)
-	ts.Check(f.Truncate(n * mult))
+	ts.Check(f.Truncate(size(ts, args[1])))
 	ts.Check(f.Close())
 }
 

@@ -180,7 +180,7 @@ func readLayer(ctx context.Context, d *safefs.Dir, rel string) (*layer, error) {
 			l.src[f.name] = f
 			continue
 		}
-		fd, err := decodeData(f, ext == ".json")
+		fd, err := decodeFile(ctx, f, ext == ".json")
 		if err != nil {
 			return nil, err
 		}
@@ -241,6 +241,7 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 		return nil, err
 	}
 
+	secrets := scanSecrets(layers)
 	// Each layer is checked on its own, so type errors keep the position
 	// the user wrote; required fields are checked after the merge.
 	var problems diag.List
@@ -298,6 +299,7 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 		return nil, errors.New("platform: the checked description cannot be decoded")
 	}
 	sort.Strings(files)
+	p.Secrets, p.LoadWarnings = secrets.paths, secrets.warnings
 	return &Loaded{Platform: p, Positions: merged.pos, Files: files}, nil
 }
 

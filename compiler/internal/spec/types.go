@@ -1,6 +1,9 @@
 package spec
 
-import "github.com/pono-gitops/pono/compiler/workflow"
+import (
+	"github.com/pono-gitops/pono/compiler/diag"
+	"github.com/pono-gitops/pono/compiler/workflow"
+)
 
 // Platform is the decoded, defaulted platform description.
 type Platform struct {
@@ -20,6 +23,12 @@ type Platform struct {
 	Extensions map[string]Extension `json:"extensions"`
 	Policy     Policy               `json:"policy"`
 	Workflows  workflow.Workflows   `json:"workflows,omitempty"`
+
+	// Secrets are the paths whose values came from SOPS-encrypted files:
+	// sensitive wherever they go.
+	Secrets []Path `json:"-"`
+	// LoadWarnings are literal credentials found in plain files.
+	LoadWarnings diag.List `json:"-"`
 }
 
 type Kubernetes struct {

@@ -30,6 +30,8 @@ type fileData struct {
 	pos  *Positions // where each field is written (its key), as CUE reports
 	vals *Positions // where each value is written, for type errors
 	open []openValue
+	// secret: the file was SOPS-encrypted, so every value is sensitive.
+	secret bool
 }
 
 // openValue is a CUE value that was not concrete where it was written.
