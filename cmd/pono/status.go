@@ -13,6 +13,7 @@ import (
 
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/gitops"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
 func newStatusCmd(s streams) *cobra.Command {
@@ -187,7 +188,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func printReconcilerStatus(w io.Writer, format string, st *gitops.Status) error {
+func printReconcilerStatus(w io.Writer, format string, st *statusdoc.Status) error {
 	if done, err := writeStructured(w, format, st); done {
 		return err
 	}

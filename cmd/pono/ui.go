@@ -17,6 +17,7 @@ import (
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/diff"
 	"github.com/pono-gitops/pono/reconcile/gitops"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 	"github.com/pono-gitops/pono/reconcile/ui"
 )
 
@@ -58,7 +59,7 @@ func newUICmd(s streams) *cobra.Command {
 			page := ui.New(ui.Options{Releases: releases, Plan: diff.NewLiveDiff(&compiler.Config{}, rc).Compare})
 			abs, _ := filepath.Abs(dir)
 			refresh := func(res *compiler.Result, compileErr error) {
-				p := ui.Platform{Local: true, Dir: abs, Leader: true, CheckedAt: time.Now().UTC()}
+				p := ui.Platform{Local: true, Dir: abs, Leader: true, Status: statusdoc.Status{CheckedAt: time.Now().UTC()}}
 				if compileErr != nil {
 					p.Error = "the platform does not compile; showing the last version that did: " + compileErr.Error()
 				}

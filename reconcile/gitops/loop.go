@@ -97,6 +97,10 @@ func (r *Reconciler) Run(ctx context.Context, ro RunOptions) error {
 			_ = srv.Shutdown(sctx)
 		}
 	}()
+	if ro.LeaderElection && r.page != nil {
+		// A follower's page shows the leader's status.
+		go r.followUI(ctx, r.page, 5*orDefault(ro.RetryPeriod, 2*time.Second))
+	}
 	if !ro.LeaderElection {
 		r.setLeader(true)
 		r.loop(ctx, context.Background(), ro)

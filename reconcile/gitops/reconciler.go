@@ -27,38 +27,26 @@ import (
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/diff"
 	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 	"github.com/pono-gitops/pono/reconcile/ui"
 )
 
-// Mode is what a cycle may do.
-type Mode string
-
-const (
-	// ModeApply converges the cluster, correcting drift.
-	ModeApply Mode = "apply"
-	// ModeObserve compiles, plans and checks drift, and changes nothing.
-	ModeObserve Mode = "observe"
+// Mode is what a cycle may do; Result is how a cycle ended (both part of
+// the status document, reconcile/statusdoc, which documents each value).
+type (
+	Mode   = statusdoc.Mode
+	Result = statusdoc.Result
 )
 
-// Result is how a cycle ended.
-type Result string
-
 const (
-	// Applied: changes were made and every release converged.
-	Applied Result = "applied"
-	// Unchanged: nothing to do; the cluster matches the commit.
-	Unchanged Result = "unchanged"
-	// Planned: there are changes or drift, but the cycle may not apply
-	// them (observe mode, or outside the allow windows).
-	Planned Result = "planned"
-	// Invalid: the commit does not compile or violates policy; nothing was
-	// changed and the last good commit stays in place.
-	Invalid Result = "invalid"
-	// Refused: the commit's signature is missing or untrusted; nothing
-	// was changed.
-	Refused Result = "refused"
-	// Failed: git, the cluster or a release operation failed.
-	Failed Result = "failed"
+	ModeApply   = statusdoc.ModeApply
+	ModeObserve = statusdoc.ModeObserve
+	Applied     = statusdoc.Applied
+	Unchanged   = statusdoc.Unchanged
+	Planned     = statusdoc.Planned
+	Invalid     = statusdoc.Invalid
+	Refused     = statusdoc.Refused
+	Failed      = statusdoc.Failed
 )
 
 // Config holds what the reconciler needs from its environment.

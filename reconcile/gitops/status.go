@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
 // StatusName is the ConfigMap the reconciler records its state in, in its
@@ -20,78 +22,19 @@ const StatusName = "pono-status"
 // statusKey is the ConfigMap key holding the JSON status.
 const statusKey = "status.json"
 
-// Status is what the reconciler records after its cycles. Secrets never
-// appear in it: errors are redacted the way apply redacts them.
-type Status struct {
-	Repo       string `json:"repo"`
-	Ref        string `json:"ref"`
-	Path       string `json:"path"`
-	Env        string `json:"env,omitempty"`
-	Mode       Mode   `json:"mode"`
-	Reconciler string `json:"reconciler,omitempty"`
-	// LastAttempt is the newest cycle that found something to report: a
-	// new commit, a change, drift, an error. Cycles where nothing moved
-	// only refresh CheckedAt (see Options.StatusHeartbeat).
-	LastAttempt *Attempt `json:"lastAttempt,omitempty"`
-	// LastApplied is the commit whose platform the cluster was last
-	// converged to.
-	LastApplied *CommitRef `json:"lastApplied,omitempty"`
-	// CheckedAt is when a cycle last ran, refreshed at most once per
-	// heartbeat when nothing else changes.
-	CheckedAt time.Time `json:"checkedAt"`
-}
-
-// Attempt is one cycle's outcome.
-type Attempt struct {
-	CommitRef
-	Trigger  string        `json:"trigger,omitempty"`
-	Time     time.Time     `json:"time"`
-	Duration time.Duration `json:"duration"`
-	Result   Result        `json:"result"`
-	Error    string        `json:"error,omitempty"`
-	// Window says whether changes were allowed ("" when no windows are
-	// configured).
-	Window   string           `json:"window,omitempty"`
-	Releases []ReleaseResult  `json:"releases,omitempty"`
-	Drift    []DriftedRelease `json:"drift,omitempty"`
-}
-
-// CommitRef names a commit.
-type CommitRef struct {
-	Commit  string    `json:"commit"`
-	Subject string    `json:"subject,omitempty"`
-	Author  string    `json:"author,omitempty"`
-	Time    time.Time `json:"time,omitempty"`
-}
-
-// Short is the abbreviated commit hash.
-func (c CommitRef) Short() string {
-	if len(c.Commit) > 12 {
-		return c.Commit[:12]
-	}
-	return c.Commit
-}
-
-// ReleaseResult is one release in a cycle.
-type ReleaseResult struct {
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-	Action    string `json:"action"`
-	Reason    string `json:"reason,omitempty"`
-	Outcome   string `json:"outcome"`
-	Error     string `json:"error,omitempty"`
-}
-
-// DriftedRelease lists a release's objects changed out of band.
-type DriftedRelease struct {
-	Release   string   `json:"release"`
-	Objects   []string `json:"objects"`
-	Corrected bool     `json:"corrected"`
-}
+// The status document's types, under the names the loop has always used
+// (defined once in reconcile/statusdoc, which the web page shares).
+type (
+	Status         = statusdoc.Status
+	Attempt        = statusdoc.Attempt
+	CommitRef      = statusdoc.CommitRef
+	ReleaseResult  = statusdoc.ReleaseResult
+	DriftedRelease = statusdoc.DriftedRelease
+)
 
 // signature is the status without its clock fields: two cycles with the
 // same signature differ only in when they ran.
-func (s *Status) signature() []byte {
+func signature(s *Status) []byte {
 	c := *s
 	c.CheckedAt = time.Time{}
 	if s.LastAttempt != nil {
@@ -117,7 +60,7 @@ type statusStore struct {
 // save writes st when its content changed, or when the last write is older
 // than the heartbeat. It reports whether it wrote.
 func (s *statusStore) save(ctx context.Context, st *Status) (bool, error) {
-	sig := st.signature()
+	sig := signature(st)
 	if s.written != nil && bytes.Equal(sig, s.written) && (s.heartbeat <= 0 || st.CheckedAt.Sub(s.writtenAt) < s.heartbeat) {
 		return false, nil
 	}

@@ -1,7 +1,9 @@
 package gitops
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/pono-gitops/pono/compiler"
@@ -65,25 +67,9 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 }
 
 func (r *Reconciler) uiPlatform() ui.Platform {
-	st := r.last
-	p := ui.Platform{Repo: st.Repo, Ref: st.Ref, Path: st.Path, Env: st.Env, Mode: string(st.Mode), Reconciler: st.Reconciler,
-		Leader: r.leader.Load(), CheckedAt: st.CheckedAt}
+	p := ui.Platform{Status: r.last, Leader: r.leader.Load()}
 	for _, w := range r.opts.Windows {
 		p.Windows = append(p.Windows, w.String())
-	}
-	if st.LastApplied != nil {
-		c := uiCommit(*st.LastApplied)
-		p.LastApplied = &c
-	}
-	if a := st.LastAttempt; a != nil {
-		ua := &ui.Attempt{Commit: uiCommit(a.CommitRef), Trigger: a.Trigger, Started: a.Time, Duration: a.Duration, Result: string(a.Result), Error: a.Error, Window: a.Window}
-		for _, x := range a.Releases {
-			ua.Releases = append(ua.Releases, ui.ReleaseOutcome{Name: x.Name, Namespace: x.Namespace, Action: x.Action, Reason: x.Reason, Outcome: x.Outcome, Error: x.Error})
-		}
-		for _, d := range a.Drift {
-			ua.Drift = append(ua.Drift, ui.Drift{Release: d.Release, Objects: d.Objects, Corrected: d.Corrected})
-		}
-		p.LastAttempt = ua
 	}
 	if r.good != nil && r.good.res != nil {
 		p.Name = r.good.res.Platform.Name
@@ -91,6 +77,47 @@ func (r *Reconciler) uiPlatform() ui.Platform {
 	return p
 }
 
-func uiCommit(c CommitRef) ui.Commit {
-	return ui.Commit{Commit: c.Commit, Subject: c.Subject, Author: c.Author, Time: c.Time}
+// followUI keeps a follower's page on the leader's status: while this
+// replica does not lead, it reads the status ConfigMap every interval and
+// publishes it when it changed (the leader's own cycles are what the
+// page would show; a follower has no compiled platform, so no table).
+func (r *Reconciler) followUI(ctx context.Context, srv *ui.Server, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last []byte
+	for {
+		if !r.leader.Load() {
+			last = r.publishFollower(ctx, srv, last)
+		} else {
+			last = nil
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// publishFollower publishes the leader's recorded status unless it is the
+// one published last (seen); it returns what it published.
+func (r *Reconciler) publishFollower(ctx context.Context, srv *ui.Server, seen []byte) []byte {
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var p ui.Platform
+	st, err := ReadStatus(rctx, r.cs, r.opts.Namespace)
+	if err != nil {
+		p.Error = "the leader's status not read: " + err.Error()
+	} else {
+		p.Status = *st
+	}
+	for _, w := range r.opts.Windows {
+		p.Windows = append(p.Windows, w.String())
+	}
+	key, _ := json.Marshal(p)
+	if bytes.Equal(key, seen) || r.leader.Load() {
+		return seen
+	}
+	srv.Publish(ui.Build(ui.Input{Platform: p}))
+	return key
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/workflow"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/diff"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
 // Input is what a snapshot is built from.
@@ -49,7 +50,7 @@ func Build(in Input) *Snapshot {
 	if in.Result != nil && s.Platform.Name == "" {
 		s.Platform.Name = in.Result.Platform.Name
 	}
-	outcomes, drift := map[string]ReleaseOutcome{}, map[string]Drift{}
+	outcomes, drift := map[string]statusdoc.ReleaseResult{}, map[string]statusdoc.DriftedRelease{}
 	if a := s.Platform.LastAttempt; a != nil {
 		for _, o := range a.Releases {
 			outcomes[o.Namespace+"/"+o.Name] = o

@@ -12,6 +12,7 @@ import (
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/kaapana"
 	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 	"github.com/pono-gitops/pono/reconcile/ui/uitest"
 )
 
@@ -25,7 +26,7 @@ func fixture(t testing.TB, n int, withWorkflows bool) Input {
 	t.Helper()
 	res := &compiler.Result{Platform: compiler.PlatformInfo{Name: "demo"}}
 	st := &reconcile.StatusReport{Platform: "demo"}
-	attempt := &Attempt{Commit: Commit{Commit: strings.Repeat("ab", 20), Subject: "bump"}, Result: "failed", Trigger: "schedule",
+	attempt := &statusdoc.Attempt{CommitRef: statusdoc.CommitRef{Commit: strings.Repeat("ab", 20), Subject: "bump"}, Result: "failed", Trigger: "schedule",
 		Error: "commit abababababab: release app-1: upgrade failed: the password " + secret + " was refused"}
 	for i := range n {
 		name := fmt.Sprintf("app-%d", i)
@@ -50,17 +51,17 @@ func fixture(t testing.TB, n int, withWorkflows bool) Input {
 		switch i {
 		case 1:
 			row.HelmStatus, row.Ready, row.KubeStatus = "failed", false, []string{"CrashLoopBackOff"}
-			attempt.Releases = append(attempt.Releases, ReleaseOutcome{Name: name, Namespace: "admin", Action: "upgrade", Outcome: "failed",
+			attempt.Releases = append(attempt.Releases, statusdoc.ReleaseResult{Name: name, Namespace: "admin", Action: "upgrade", Outcome: "failed",
 				Error: "upgrade failed: container web: back-off restarting, password " + secret})
 		case 2:
 			row.HelmStatus, row.Ready, row.DeployedVersion, row.KubeStatus, row.Revision = "not-installed", false, "", []string{}, 0
 		case 3:
-			attempt.Drift = append(attempt.Drift, Drift{Release: "admin/" + name, Objects: []string{"Deployment/admin/web: spec.replicas"}})
+			attempt.Drift = append(attempt.Drift, statusdoc.DriftedRelease{Release: "admin/" + name, Objects: []string{"Deployment/admin/web: spec.replicas"}})
 		}
 		st.Releases = append(st.Releases, row)
 	}
-	in := Input{Platform: Platform{Repo: "https://git.example.org/platform.git", Ref: "main", Path: "platform", Mode: "apply", Leader: true,
-		Reconciler: "pono-0", LastAttempt: attempt, LastApplied: &Commit{Commit: strings.Repeat("cd", 20), Subject: "first"}}, Result: res, Status: st}
+	in := Input{Platform: Platform{Leader: true, Status: statusdoc.Status{Repo: "https://git.example.org/platform.git", Ref: "main", Path: "platform", Mode: "apply",
+		Reconciler: "pono-0", LastAttempt: attempt, LastApplied: &statusdoc.CommitRef{Commit: strings.Repeat("cd", 20), Subject: "first"}}}, Result: res, Status: st}
 	if withWorkflows {
 		in.Workflows = uitest.ExampleWorkflows(t)
 	}

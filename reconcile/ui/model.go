@@ -5,6 +5,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/workflow"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
 // Snapshot is everything the page shows except per-release details, as of
@@ -27,74 +28,21 @@ type Snapshot struct {
 }
 
 // Platform is the platform view: where it comes from and what the last
-// cycle did.
+// cycle did (the reconciler's status document, as in its status
+// ConfigMap).
 type Platform struct {
 	Name string `json:"name"`
 	// Local: served by `pono ui DIR`, not by a reconciler (no repository,
 	// no attempts).
-	Local      bool     `json:"local,omitempty"`
-	Dir        string   `json:"dir,omitempty"`
-	Repo       string   `json:"repo,omitempty"`
-	Ref        string   `json:"ref,omitempty"`
-	Path       string   `json:"path,omitempty"`
-	Env        string   `json:"env,omitempty"`
-	Mode       string   `json:"mode,omitempty"`
-	Reconciler string   `json:"reconciler,omitempty"`
-	Windows    []string `json:"windows,omitempty"`
-	// Leader is false on a replica that does not run cycles.
-	Leader      bool      `json:"leader"`
-	LastApplied *Commit   `json:"lastApplied,omitempty"`
-	LastAttempt *Attempt  `json:"lastAttempt,omitempty"`
-	CheckedAt   time.Time `json:"checkedAt,omitzero"`
+	Local bool   `json:"local,omitempty"`
+	Dir   string `json:"dir,omitempty"`
+	statusdoc.Status
+	Windows []string `json:"windows,omitempty"`
+	// Leader is false on a replica that does not run cycles; such a
+	// follower shows the leader's status, read from the status ConfigMap.
+	Leader bool `json:"leader"`
 	// Error is why the snapshot is incomplete (a failed status read).
 	Error string `json:"error,omitempty"`
-}
-
-// Commit names a commit.
-type Commit struct {
-	Commit  string    `json:"commit"`
-	Subject string    `json:"subject,omitempty"`
-	Author  string    `json:"author,omitempty"`
-	Time    time.Time `json:"time,omitzero"`
-}
-
-// Short is the abbreviated hash.
-func (c Commit) Short() string {
-	if len(c.Commit) > 12 {
-		return c.Commit[:12]
-	}
-	return c.Commit
-}
-
-// Attempt is the last cycle's outcome. Error is the cycle's error exactly
-// as `pono reconcile` prints it (positions included).
-type Attempt struct {
-	Commit
-	Trigger  string           `json:"trigger,omitempty"`
-	Started  time.Time        `json:"started"`
-	Duration time.Duration    `json:"duration"`
-	Result   string           `json:"result"`
-	Error    string           `json:"error,omitempty"`
-	Window   string           `json:"window,omitempty"`
-	Releases []ReleaseOutcome `json:"releases,omitempty"`
-	Drift    []Drift          `json:"drift,omitempty"`
-}
-
-// ReleaseOutcome is what the last cycle did to one release.
-type ReleaseOutcome struct {
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-	Action    string `json:"action"`
-	Reason    string `json:"reason,omitempty"`
-	Outcome   string `json:"outcome"`
-	Error     string `json:"error,omitempty"`
-}
-
-// Drift lists a release's objects changed out of band.
-type Drift struct {
-	Release   string   `json:"release"` // namespace/name
-	Objects   []string `json:"objects"`
-	Corrected bool     `json:"corrected"`
 }
 
 // Row is one line of the Extensions table.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/reconcile/diff"
+	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
 // maxPage bounds any rendered page or data response.
@@ -35,7 +36,7 @@ type pageData struct {
 	States []string
 
 	Row       *Row
-	Outcome   *ReleaseOutcome
+	Outcome   *statusdoc.ReleaseResult
 	Detail    *ReleaseDetail
 	DetailErr string
 	Values    string
@@ -174,8 +175,8 @@ func (s *Server) releasePage(w http.ResponseWriter, r *http.Request) {
 // releaseData reads what the release page adds to the row: the last
 // cycle's outcome, Helm history and objects, and the values from git,
 // each masked.
-func (s *Server) releaseData(ctx context.Context, snap *Snapshot, row *Row) (*ReleaseOutcome, *ReleaseDetail, string, string) {
-	var outcome *ReleaseOutcome
+func (s *Server) releaseData(ctx context.Context, snap *Snapshot, row *Row) (*statusdoc.ReleaseResult, *ReleaseDetail, string, string) {
+	var outcome *statusdoc.ReleaseResult
 	if a := snap.Platform.LastAttempt; a != nil {
 		for i := range a.Releases {
 			if o := a.Releases[i]; o.Namespace == row.Namespace && o.Name == row.Release {

@@ -1,0 +1,115 @@
+// Package statusdoc is the reconciler's status document: what `pono
+// reconcile` records in its status ConfigMap after each cycle, what `pono
+// status` prints from it and what the web page shows. One definition for
+// the three, since a replica, the CLI and the page of another version read
+// the same JSON: field names and encodings never change (gitops pins them
+// with a golden).
+//
+// It is plain data (no client-go): the web page (reconcile/ui) imports it
+// and is itself imported by the reconciler (reconcile/gitops).
+package statusdoc
+
+import "time"
+
+// Mode is what a cycle may do.
+type Mode string
+
+const (
+	// ModeApply converges the cluster, correcting drift.
+	ModeApply Mode = "apply"
+	// ModeObserve compiles, plans and checks drift, and changes nothing.
+	ModeObserve Mode = "observe"
+)
+
+// Result is how a cycle ended.
+type Result string
+
+const (
+	// Applied: changes were made and every release converged.
+	Applied Result = "applied"
+	// Unchanged: nothing to do; the cluster matches the commit.
+	Unchanged Result = "unchanged"
+	// Planned: there are changes or drift, but the cycle may not apply
+	// them (observe mode, or outside the allow windows).
+	Planned Result = "planned"
+	// Invalid: the commit does not compile or violates policy; nothing was
+	// changed and the last good commit stays in place.
+	Invalid Result = "invalid"
+	// Refused: the commit's signature is missing or untrusted; nothing
+	// was changed.
+	Refused Result = "refused"
+	// Failed: git, the cluster or a release operation failed.
+	Failed Result = "failed"
+)
+
+// Status is what the reconciler records after its cycles. Secrets never
+// appear in it: errors are redacted the way apply redacts them.
+type Status struct {
+	Repo       string `json:"repo"`
+	Ref        string `json:"ref"`
+	Path       string `json:"path"`
+	Env        string `json:"env,omitempty"`
+	Mode       Mode   `json:"mode"`
+	Reconciler string `json:"reconciler,omitempty"`
+	// LastAttempt is the newest cycle that found something to report: a
+	// new commit, a change, drift, an error. Cycles where nothing moved
+	// only refresh CheckedAt (see gitops.Options.StatusHeartbeat).
+	LastAttempt *Attempt `json:"lastAttempt,omitempty"`
+	// LastApplied is the commit whose platform the cluster was last
+	// converged to.
+	LastApplied *CommitRef `json:"lastApplied,omitempty"`
+	// CheckedAt is when a cycle last ran, refreshed at most once per
+	// heartbeat when nothing else changes.
+	CheckedAt time.Time `json:"checkedAt"`
+}
+
+// Attempt is one cycle's outcome. Error is the cycle's error exactly as
+// `pono reconcile` prints it (positions included).
+type Attempt struct {
+	// CommitRef's own time is hidden by the attempt's "time" in JSON, so
+	// it is not recorded for attempts.
+	CommitRef
+	Trigger  string        `json:"trigger,omitempty"`
+	Time     time.Time     `json:"time"`
+	Duration time.Duration `json:"duration"`
+	Result   Result        `json:"result"`
+	Error    string        `json:"error,omitempty"`
+	// Window says whether changes were allowed ("" when no windows are
+	// configured).
+	Window   string           `json:"window,omitempty"`
+	Releases []ReleaseResult  `json:"releases,omitempty"`
+	Drift    []DriftedRelease `json:"drift,omitempty"`
+}
+
+// CommitRef names a commit.
+type CommitRef struct {
+	Commit  string    `json:"commit"`
+	Subject string    `json:"subject,omitempty"`
+	Author  string    `json:"author,omitempty"`
+	Time    time.Time `json:"time,omitempty"`
+}
+
+// Short is the abbreviated commit hash.
+func (c CommitRef) Short() string {
+	if len(c.Commit) > 12 {
+		return c.Commit[:12]
+	}
+	return c.Commit
+}
+
+// ReleaseResult is what a cycle did to one release.
+type ReleaseResult struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	Action    string `json:"action"`
+	Reason    string `json:"reason,omitempty"`
+	Outcome   string `json:"outcome"`
+	Error     string `json:"error,omitempty"`
+}
+
+// DriftedRelease lists a release's objects changed out of band.
+type DriftedRelease struct {
+	Release   string   `json:"release"` // namespace/name
+	Objects   []string `json:"objects"`
+	Corrected bool     `json:"corrected"`
+}
