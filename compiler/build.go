@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -83,8 +86,12 @@ func (b *build) run() *Result {
 	for i, k := range list {
 		byKey[k] = resolved[i]
 	}
+	// Without the globals globalsFrom names every release would render
+	// with values it never gets on the cluster: rendering waits for them.
+	globalsOK := b.p.GlobalsFrom == ""
 	if k, ok := extKey[b.p.GlobalsFrom]; ok {
 		b.chartGlobals = chartGlobals(byKey[k])
+		globalsOK = byKey[k].err == nil
 	}
 
 	res := &Result{Platform: b.platformInfo()}
@@ -105,16 +112,25 @@ func (b *build) run() *Result {
 		}
 		ext := b.p.Extensions[name]
 		res.Extensions = append(res.Extensions, b.extensionInfo(name, ext, rc))
-		releases = append(releases, b.releasesFor(name, ext, rc)...)
+		if !b.metadataOnly {
+			releases = append(releases, b.releasesFor(name, ext, rc)...)
+		}
 	}
 	releases = append(releases, b.compileWorkflows(res)...)
 	sort.SliceStable(res.Extensions, func(i, j int) bool { return res.Extensions[i].Name < res.Extensions[j].Name })
-	b.checkReleaseNames(releases)
-	b.checkPreinstall(releases)
-	b.resolveNeeds(releases)
-	if b.diags.HasErrors() {
+	if b.metadataOnly {
 		return res
 	}
+	releases = b.checkReleaseNames(releases)
+	b.checkPreinstall(releases)
+	b.resolveNeeds(releases)
+	if !globalsOK {
+		return res
+	}
+	// Every release whose own input is right is rendered and checked even
+	// when another extension is wrong, so one run reports every problem (a
+	// parameter error in one extension does not hide a policy violation in
+	// another). The compile still fails: Run returns the errors.
 	b.render(releases, res)
 	return res
 }
@@ -132,8 +148,13 @@ func (b *build) checkSources() {
 			b.errAt(spec.P("sources", name), "source "+name, "set exactly one of path, repo or oci")
 		}
 		if s.Path != "" {
-			if err := b.resolver.CheckPath(s); err != nil {
+			err := b.resolver.CheckPath(s)
+			if err == nil {
+				err = pathExists(b.dir, s.Path)
+			}
+			if err != nil {
 				b.errAt(spec.P("sources", name, "path"), "source "+name, "%v", err)
+				b.badSources[name] = true
 			}
 		}
 		if s.BuildVersion != "" && s.Path == "" {
@@ -158,6 +179,25 @@ func (b *build) checkPolicy() {
 	}
 }
 
+// pathExists says plainly that a path source's directory is missing or
+// is not a directory (dir is the platform directory relative paths are in).
+func pathExists(dir, path string) error {
+	p := filepath.FromSlash(path)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	fi, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s does not exist", p)
+	case err != nil:
+		return fmt.Errorf("%s: %w", p, source.PathCause(err))
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory: a path source is a directory of charts", p)
+	}
+	return nil
+}
+
 func (b *build) chartKeyFor(name string) (chartKey, bool) {
 	ext := b.p.Extensions[name]
 	src := ext.Source
@@ -177,6 +217,10 @@ func (b *build) chartKeyFor(name string) (chartKey, bool) {
 		}
 	} else if _, ok := b.p.Sources[src]; !ok {
 		b.errAt(append(path, "source"), "extension "+name, "unknown source %q (defined: %s)", src, strings.Join(sortedKeys(b.p.Sources), ", "))
+		return chartKey{}, false
+	}
+	if b.badSources[src] {
+		// Reported at the source's path, once for all its extensions.
 		return chartKey{}, false
 	}
 	chart := ext.Chart
@@ -423,8 +467,11 @@ func releaseDigest(r Release, k spec.Kubernetes) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-func (b *build) checkReleaseNames(rels []*pending) {
+// checkReleaseNames reports invalid and duplicate release names and
+// returns the releases that keep theirs (the first of a duplicate).
+func (b *build) checkReleaseNames(rels []*pending) []*pending {
 	seen := map[string]*pending{}
+	kept := rels[:0:0]
 	for _, p := range rels {
 		if err := helmsdk.ValidReleaseName(p.rel.Name); err != nil {
 			b.errAt(p.extPath, p.subject, "release %v", err)
@@ -442,5 +489,7 @@ func (b *build) checkReleaseNames(rels []*pending) {
 			continue
 		}
 		seen[p.rel.Name] = p
+		kept = append(kept, p)
 	}
+	return kept
 }

@@ -113,6 +113,12 @@ type Compile struct {
 	// resolving or rendering charts: for platforms whose charts are not at
 	// hand, such as a description reviewed before its charts are published.
 	SchemaOnly bool
+	// MetadataOnly resolves every chart and describes the extensions from
+	// the charts' metadata (Result.Extensions, Result.Workflows) without
+	// checking parameters or rendering: `pono ext list` shows the
+	// Extensions page of a platform whose releases do not all compile.
+	// Result.Releases and Result.Manifests stay empty.
+	MetadataOnly bool
 	// Concurrency bounds parallel chart loading and rendering (default:
 	// the number of CPUs).
 	Concurrency int
@@ -140,17 +146,19 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		return nil, err
 	}
 	b := &build{
-		ctx:     ctx,
-		dir:     dir,
-		p:       &loaded.Platform,
-		pos:     loaded.Positions,
-		workers: c.workers(),
-		logger:  c.cfg.Logger,
-		cache:   c.cfg.RenderCache,
+		ctx:          ctx,
+		dir:          dir,
+		p:            &loaded.Platform,
+		pos:          loaded.Positions,
+		workers:      c.workers(),
+		logger:       c.cfg.Logger,
+		cache:        c.cfg.RenderCache,
+		metadataOnly: c.MetadataOnly,
 		resolver: source.New(source.Options{PlatformDir: dir, Root: c.SourceRoot, AllowExternal: c.cfg.AllowExternalSources, UpdateLock: c.UpdateLock,
 			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, Env: c.Env, HTTPClient: c.cfg.HTTPClient}),
-		charts: map[string]*helmsdk.Chart{},
-		diags:  lockProblems,
+		charts:     map[string]*helmsdk.Chart{},
+		badSources: map[string]bool{},
+		diags:      lockProblems,
 	}
 	if c.SchemaOnly {
 		res := &Result{Platform: b.platformInfo(), lock: oldLock}
@@ -210,6 +218,9 @@ type build struct {
 	charts      map[string]*helmsdk.Chart // by release name
 	// chartGlobals are the globals of the chart globalsFrom names.
 	chartGlobals map[string]any
+	metadataOnly bool
+	// badSources are path sources already reported (missing, outside).
+	badSources map[string]bool
 }
 
 func (b *build) errAt(path spec.Path, subject, format string, args ...any) {

@@ -28,7 +28,11 @@ func newExtListCmd(s streams) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			res, err := f.action(s).Run(cmd.Context(), args[0])
+			// The page is the charts' metadata: it must show while a
+			// release's parameters or policy are still wrong.
+			c := f.action(s)
+			c.MetadataOnly = true
+			res, err := c.Run(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -200,9 +200,12 @@ func (c *checker) errAt(p Path, atKey bool, format string, args ...any) {
 
 // errIn reports a problem at p's position under the subject path s.
 func (c *checker) errIn(p, s Path, atKey bool, format string, args ...any) {
-	pos := c.fields.Of(p)
+	pos, depth := c.fields.near(p)
 	if !atKey {
-		if vp := c.vals.Of(p); vp.IsValid() {
+		// The value's position, unless only an ancestor's is known and
+		// the field's own is: a CUE file records fields, not values, and
+		// a YAML file of the same layer must not lend its ancestor.
+		if vp, vd := c.vals.near(p); vp.IsValid() && vd >= depth {
 			pos = vp
 		}
 	}

@@ -211,7 +211,7 @@ func evalCUELayers(ctx context.Context, layers []*layer) error {
 		if len(l.cue) == 0 {
 			continue
 		}
-		problems = append(problems, r.Errors...)
+		problems = append(problems, l.placed(r.Errors)...)
 		fd := newFileData()
 		fd.data = r.Data
 		if fd.data == nil {
@@ -219,6 +219,10 @@ func evalCUELayers(ctx context.Context, layers []*layer) error {
 		}
 		for _, e := range r.Pos {
 			fd.pos.set(e.Path, l.at(e.At))
+		}
+		if d, bad := notMapping(fd); bad {
+			problems = append(problems, d)
+			continue
 		}
 		for _, e := range r.Open {
 			fd.open = append(fd.open, openValue{path: e.Path, pos: l.at(e.At)})
@@ -248,11 +252,13 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 	merged := newFileData()
 	var files []string
 	var baseStart tokenPos
+	unified := true
 	for i, l := range layers {
 		files = append(files, l.files...)
 		lay, errs := unifyFiles(l.data)
 		problems = append(problems, errs...)
 		if errs.HasErrors() {
+			unified = false
 			continue
 		}
 		c := &checker{s: sch, fields: lay.pos, vals: lay.vals, overlay: i > 0, start: lay.vals.Of(nil)}
@@ -267,7 +273,11 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 			return nil, err
 		}
 	}
-	if problems.HasErrors() {
+	// The merged platform is checked even when a layer has errors, so a
+	// misspelt field is reported beside the required field it misses; what
+	// the layer checks found again is reported once (AsError drops
+	// duplicates). A layer that could not be merged leaves nothing to check.
+	if !unified {
 		return nil, problems.AsError()
 	}
 	c := &checker{s: sch, fields: merged.pos, vals: merged.vals, final: true, start: baseStart}

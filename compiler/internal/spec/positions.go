@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/token"
+
+	"github.com/pono-gitops/pono/compiler/diag"
 )
 
 // Path is a field path in the platform, such as
@@ -64,12 +66,19 @@ func (ps *Positions) set(p Path, pos token.Pos) {
 
 // Of returns the position of p, or of its nearest ancestor that has one.
 func (ps *Positions) Of(p Path) token.Pos {
+	pos, _ := ps.near(p)
+	return pos
+}
+
+// near is Of with the length of the path that had the position (-1 for
+// none), to choose the closer of two position maps.
+func (ps *Positions) near(p Path) (token.Pos, int) {
 	for i := len(p); i >= 0; i-- {
 		if pos, ok := ps.m[p[:i].key()]; ok {
-			return pos
+			return pos, i
 		}
 	}
-	return token.NoPos
+	return token.NoPos, -1
 }
 
 // merge copies every position of o into ps (o wins).
@@ -77,4 +86,27 @@ func (ps *Positions) merge(o *Positions) {
 	for k, v := range o.m {
 		ps.m[k] = v
 	}
+}
+
+// placed gives the errors CUE reports without a position (an evaluation
+// that fails as a whole) the start of the layer's first CUE file, so that
+// every diagnostic names a file.
+func (l *layer) placed(errs diag.List) diag.List {
+	for i := range errs {
+		if errs[i].Pos == "" {
+			if f, ok := l.src[l.cue[0].Name]; ok {
+				errs[i].Pos = diag.FormatPos(f.at(0))
+			}
+		}
+	}
+	return errs
+}
+
+// notMapping reports CUE files that evaluate to something other than a
+// mapping (a top-level list), at their first value, as a YAML file's is.
+func notMapping(fd *fileData) (diag.Diagnostic, bool) {
+	if _, ok := fd.data.(map[string]any); ok {
+		return diag.Diagnostic{}, false
+	}
+	return diag.At(fd.pos.Of(nil), "", "a platform file holds a mapping of fields such as name: \"my-platform\", not %s", show(fd.data)), true
 }
