@@ -337,6 +337,7 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 			globals[k] = v
 		}
 	}
+	r.params = withParamPlaceholders(r)
 	resolved, probs := kaapana.ResolveParams(r.rc.meta.Params, r.params, globals)
 	for _, pr := range probs {
 		ppath := append(append(spec.Path{}, r.path...), "parameters")

@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
@@ -176,7 +178,7 @@ func (b *build) valueRef(r extensionRequest, e spec.ValueFrom, platform bool, va
 		return ref, ""
 	case e.Global != "":
 		if strings.Contains(e.Global, ".") {
-			return ref, fmt.Sprintf("%s: global %q holds a dot: name a nested value with targetPath", where, e.Global)
+			return ref, fmt.Sprintf("%s: global %q holds a dot: set a nested value with targetPath", where, e.Global)
 		}
 		ref.Path = "global." + e.Global
 	default:
@@ -225,6 +227,32 @@ func lookupPath(values map[string]any, keys []string) any {
 		cur = m[k]
 	}
 	return cur
+}
+
+// withParamPlaceholders returns r's parameters with a placeholder for each
+// declared parameter a valuesFrom entry sets, so the parameter counts as
+// given (a required one is not missing) and checks as its type.
+func withParamPlaceholders(r extensionRequest) map[string]any {
+	entries := r.e.ValuesFrom
+	if r.inst != "" {
+		entries = append(slices.Clone(entries), r.e.Instances[r.inst].ValuesFrom...)
+	}
+	out := maps.Clone(r.params)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for _, e := range entries {
+		p, ok := param(r.rc.meta, e.Parameter)
+		if e.Parameter == "" || !ok || !p.Settable() {
+			continue
+		}
+		ref := ValueRef{Kind: e.Kind, Name: e.Name, Key: e.ValuesKey, Type: ValueString, Options: p.Options}
+		if p.Type == kaapana.TypeBool || p.Type == kaapana.TypeBoolean {
+			ref.Type = ValueBoolean
+		}
+		out[e.Parameter] = ref.Placeholder()
+	}
+	return out
 }
 
 // withPlaceholders returns values with each reference's placeholder at

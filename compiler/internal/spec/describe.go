@@ -29,6 +29,9 @@ var patterns = map[string]string{
 	`^[A-Za-z0-9_.-]{1,250}$`:           "an Airflow task id (at most 250 ASCII letters, digits, '_', '-' and '.')",
 	`^.+\..+$`:                          "\"<upstream task>.<output channel>\"",
 	secretNamePattern:                   "a Secret name (a DNS subdomain)",
+	// valuesFrom (docs/secrets.md)
+	`^[-._a-zA-Z0-9]{1,253}$`: "a Secret or ConfigMap key (at most 253 letters, digits, '-', '_' and '.')",
+	`^[^.]+(\.[^.]+)*$`:       "a values path: keys separated by single dots (a.b.c)",
 }
 
 // secretNamePattern is a Kubernetes object name (a DNS subdomain).
