@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/pono-gitops/pono/reconcile"
@@ -17,22 +15,23 @@ import (
 //	go test -run XXX -bench NoopApply200 -benchtime 5x ./test/e2e/
 func BenchmarkNoopApply200(b *testing.B) {
 	c := cluster.Shared(b)
-	var sb strings.Builder
-	sb.WriteString("name: bn\n" + nsBlock("bn") + "sources:\n  local: {path: ./charts}\nextensions:\n  small:\n    version: \"1.0.0\"\n    instances:\n")
-	for i := 1; i <= 200; i++ {
-		fmt.Fprintf(&sb, "      i%03d: {}\n", i)
-	}
-	dir := platformDir(b, sb.String())
+	dir := smallPlatform(b, "bn", 200)
 	if rep, _, _ := mustApply(b, c, dir, func(a *reconcile.Apply) { a.Concurrency = 16 }); rep.Counts()[reconcile.Changed]+rep.Counts()[reconcile.Unchanged] != 200 {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
+	benchNoopApply(b, c, dir, 200)
+}
+
+// benchNoopApply times no-op applies (compile included) of the converged
+// platform dir of n releases; any write fails it.
+func benchNoopApply(b *testing.B, c *cluster.Cluster, dir string, n int) {
 	cfg, wc := countingConfig(c)
 	a := reconcile.NewApply(&reconcile.Config{RESTConfig: cfg})
 	b.ResetTimer()
 	for b.Loop() {
 		res := compile(b, dir)
 		rep, err := a.Run(context.Background(), res)
-		if err != nil || rep.Counts()[reconcile.Unchanged] != 200 {
+		if err != nil || rep.Counts()[reconcile.Unchanged] != n {
 			b.Fatalf("no-op apply: %v\n%s", err, table(rep))
 		}
 	}

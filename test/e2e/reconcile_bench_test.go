@@ -27,15 +27,29 @@ import (
 // URL. The platform is already converged when it returns.
 func idlePlatform(b *testing.B, c *cluster.Cluster, name string, n int) (url string, srv *gitserver.HTTPServer) {
 	b.Helper()
-	var sb strings.Builder
-	sb.WriteString("name: " + name + "\n" + nsBlock(name) + "sources:\n  local: {path: ./charts}\nextensions:\n  small:\n    version: \"1.0.0\"\n    instances:\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&sb, "      i%03d: {}\n", i)
-	}
-	dir := platformDir(b, sb.String())
+	dir := smallPlatform(b, name, n)
 	if rep, _, _ := mustApply(b, c, dir, func(a *reconcile.Apply) { a.Concurrency = 16 }); rep.Counts()[reconcile.Changed]+rep.Counts()[reconcile.Unchanged] != n {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
+	return gitPlatform(b, dir, n)
+}
+
+// smallPlatform writes a platform of n instances of the small chart, in
+// namespaces name-*.
+func smallPlatform(b *testing.B, name string, n int) string {
+	b.Helper()
+	var sb strings.Builder
+	sb.WriteString("name: " + name + "\n" + nsBlock(name) + "sources:\n  local: {path: ./charts}\nextensions:\n  small:\n    version: \"1.0.0\"\n    instances:\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&sb, "      i%04d: {}\n", i)
+	}
+	return platformDir(b, sb.String())
+}
+
+// gitPlatform commits platform dir to a git repository served over HTTP
+// with basic auth and returns its URL.
+func gitPlatform(b *testing.B, dir string, n int) (url string, srv *gitserver.HTTPServer) {
+	b.Helper()
 	repo := gitserver.NewRepo(b)
 	repo.CopyDir(b, dir, "platform")
 	repo.Commit(b, nil, "platform of "+strconv.Itoa(n))
@@ -54,6 +68,12 @@ func BenchmarkReconcileIdle200(b *testing.B) {
 	c := cluster.Shared(b)
 	const name = "bri"
 	url, srv := idlePlatform(b, c, name, 200)
+	benchIdleCycles(b, c, name, url, srv)
+}
+
+// benchIdleCycles times idle reconcile cycles of the converged platform
+// at url; any write, fetch or status write fails it.
+func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gitserver.HTTPServer) {
 	if err := c.CreateNamespace(context.Background(), name+"-pono"); err != nil && !apierrors.IsAlreadyExists(err) {
 		b.Fatal(err)
 	}

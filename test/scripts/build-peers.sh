@@ -7,6 +7,8 @@
 #   source-controller  github.com/fluxcd/source-controller
 #   helm-controller    github.com/fluxcd/helm-controller
 #   helmfile           github.com/helmfile/helmfile
+#   kubectl            k8s.io/kubernetes/cmd/kubectl, at the version of the
+#                      kube-apiserver build-tools.sh built (the floor's client)
 #
 # Both Flux modules carry `replace .../api => ./api`, which `go install
 # pkg@version` refuses, so they are built from a scratch copy of the module
@@ -86,6 +88,38 @@ fi
 if ! up_to_date helmfile "$HELMFILE_VERSION"; then
   build_module helmfile github.com/helmfile/helmfile "$HELMFILE_VERSION" "" \
     "-X go.szostok.io/version.version=$HELMFILE_VERSION"
+fi
+
+# kubectl: k8s.io/kubernetes is only buildable with its staging modules
+# replaced, as test/tools/go.mod does for the control plane; a scratch copy
+# of that go.mod (-mod=mod adds the go.sum entries kubectl's extra packages
+# need, without touching test/tools) builds cmd/kubectl at the same version.
+KUBECTL_VERSION=$(cat "$bin/.kube-apiserver.version" 2>/dev/null || true)
+if [ -z "$KUBECTL_VERSION" ]; then
+  echo "build-peers: no kube-apiserver in $bin: run test/scripts/build-tools.sh first" >&2
+  exit 1
+fi
+if ! up_to_date kubectl "$KUBECTL_VERSION"; then
+  echo "build-peers: building kubectl $KUBECTL_VERSION" >&2
+  t0=$(date +%s)
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  if ! grep -q "k8s.io/kubernetes v${KUBECTL_VERSION#v}\|k8s.io/kubernetes => k8s.io/kubernetes ${KUBECTL_VERSION}" "$repo/test/tools/go.mod"; then
+    echo "build-peers: test/tools/go.mod does not pin k8s.io/kubernetes $KUBECTL_VERSION" >&2
+    exit 1
+  fi
+  minor=${KUBECTL_VERSION#v1.}
+  minor=${minor%%.*}
+  ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$KUBECTL_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/pono-build-kubectl.XXXXXX")
+  cp "$repo/test/tools/go.mod" "$repo/test/tools/go.sum" "$scratch/"
+  rm -f "$bin/.kubectl.version"
+  (cd "$scratch" && GOFLAGS="$GOFLAGS -mod=mod" go build -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl)
+  rm -rf "$scratch"
+  stamp kubectl "$KUBECTL_VERSION"
+  echo "build-peers: built kubectl $KUBECTL_VERSION in $(($(date +%s) - t0))s" >&2
 fi
 
 echo "build-peers: peers up to date in $bin" >&2
