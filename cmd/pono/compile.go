@@ -18,6 +18,7 @@ type compileFlags struct {
 	locked        bool
 	cacheDir      string
 	allowExternal bool
+	ageKeyFile    string
 }
 
 func (f *compileFlags) bind(cmd *cobra.Command) {
@@ -26,6 +27,18 @@ func (f *compileFlags) bind(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.locked, "locked", false, "fail if pono.lock is missing an entry or would change")
 	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
 	bindAllowExternal(cmd, &f.allowExternal)
+	bindAgeKeyFile(cmd, &f.ageKeyFile)
+}
+
+// bindAgeKeyFile is where SOPS-encrypted platform files find their age
+// keys (default $SOPS_AGE_KEY_FILE).
+func bindAgeKeyFile(cmd *cobra.Command, v *string) {
+	cmd.Flags().StringVar(v, "age-key-file", "", "age identities that decrypt SOPS-encrypted platform files (default $SOPS_AGE_KEY_FILE)")
+}
+
+// config is the compiler configuration the flags ask for.
+func (f *compileFlags) config() *compiler.Config {
+	return &compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal, AgeKeyFile: f.ageKeyFile}
 }
 
 // bindAllowExternal is the opt-in for path sources outside the platform
@@ -35,7 +48,7 @@ func bindAllowExternal(cmd *cobra.Command, v *bool) {
 }
 
 func (f *compileFlags) action(s streams) *compiler.Compile {
-	c := compiler.NewCompile(&compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal})
+	c := compiler.NewCompile(f.config())
 	c.Env = f.env
 	c.Offline = f.offline
 	c.Locked = f.locked

@@ -55,13 +55,13 @@ func newDiffCmd(s streams) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				d := diff.NewLiveDiff(&compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal}, rc)
+				d := diff.NewLiveDiff(f.config(), rc)
 				d.Env, d.Offline = f.env, f.offline
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err
 				}
 			} else {
-				d := diff.NewGitDiff(&compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal})
+				d := diff.NewGitDiff(f.config())
 				d.Base, d.Head, d.Env, d.Offline = base, head, f.env, f.offline
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err
@@ -88,6 +88,7 @@ func newDiffCmd(s streams) *cobra.Command {
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "use only lock files and the chart cache")
 	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
 	bindAllowExternal(cmd, &f.allowExternal)
+	bindAgeKeyFile(cmd, &f.ageKeyFile)
 	cmd.Flags().StringVar(&base, "base", "", "git revision to compare from (branch, tag, commit)")
 	cmd.Flags().StringVar(&head, "head", "", "git revision to compare to (default: the working tree)")
 	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text, markdown (pull-request comment) or json")

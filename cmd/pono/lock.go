@@ -28,7 +28,7 @@ func newLockUpdateCmd(s streams) *cobra.Command {
 			dir := args[0]
 			changed := 0
 			for _, env := range append([]string{""}, compiler.Environments(dir)...) {
-				c := compiler.NewCompile(&compiler.Config{CacheDir: f.cacheDir, AllowExternalSources: f.allowExternal})
+				c := compiler.NewCompile(f.config())
 				c.Env, c.Offline, c.UpdateLock = env, f.offline, true
 				res, err := c.Run(cmd.Context(), dir)
 				if err != nil {
