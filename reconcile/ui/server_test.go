@@ -305,10 +305,16 @@ func TestWorkflowViews(t *testing.T) {
 	if n := strings.Count(body, `class="edge"`); n != 4 {
 		t.Errorf("graph edges = %d, want 4", n)
 	}
-	for _, want := range []string{"downloads → dicom", "segment / segment", "Threads", `type="number" min="1" max="16"`, "Which segmentation model to run", "<fieldset disabled>"} {
+	for _, want := range []string{"downloads → dicom", "segment / segment", "Threads", `type="number" min="1" max="16"`, "Which segmentation model to run", "<fieldset disabled>",
+		`must match <code class="pattern">^[A-Za-z0-9 _-]{1,80}$</code>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("workflow page lacks %q", want)
 		}
+	}
+	// Browsers compile a pattern attribute with the v flag, which refuses
+	// Kaapana's "_-]": Firefox logs an error for it.
+	if strings.Contains(body, "pattern=") {
+		t.Error("workflow form has a pattern attribute")
 	}
 	resp, svg := get(t, h, "/ui/workflows/organ-report/graph.svg")
 	if resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(svg, "<svg") {

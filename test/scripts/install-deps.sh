@@ -13,8 +13,10 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v gpg >/dev/null 2>&1 || need+=(gpg)
 command -v gpg-agent >/dev/null 2>&1 || need+=(gpg-agent)
 command -v gpgconf >/dev/null 2>&1 || need+=(gpgconf)
-# The web page's browser tests drive Debian's chromium headless (chromedp).
+# The web page's browser tests drive Debian's chromium headless (chromedp)
+# and firefox-esr headless (WebDriver BiDi).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
