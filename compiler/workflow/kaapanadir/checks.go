@@ -17,7 +17,9 @@ func (s *session) checkContainers(b *built) {
 	for i, t := range b.dag.Tasks {
 		pos := s.dagPos(t.Args["image"])
 		name := b.names[i]
-		if t.Default {
+		if !t.Default {
+			used[t.ImageName] = true
+		} else {
 			if !used[t.ImageName] && !declared[t.ImageName] {
 				s.errorf(pos, "container %q is used in the DAG but not declared in processingContainers in values.yaml, so Kaapana's build does not push it", t.ImageName)
 			}
@@ -28,6 +30,7 @@ func (s *session) checkContainers(b *built) {
 		}
 		reported[name] = true
 		switch id := s.images[t.ImageName]; {
+		case id != nil && id.broken:
 		case id != nil:
 			s.errorf(pos, "task %s: image %s is built from %s, which has no processing-container.json, so pono cannot check the task's template and channels", t.ID, t.ImageName, id.dir)
 		case t.Default:

@@ -46,6 +46,8 @@ type session struct {
 	images  map[string]*imageDir // LABEL IMAGE -> directory
 	defFile string               // the definition file read, relative
 	icon    string
+	// unreadable is set when a file could not be read at all.
+	unreadable bool
 }
 
 type chartInfo struct {
@@ -56,12 +58,23 @@ type imageDir struct {
 	dir      string // processing-containers/<dir>
 	labelPos string
 	pcPath   string // relative; "" when the directory has none
+	// broken is set when processing-container.json exists but cannot be
+	// read (a link out, not a regular file): already reported.
+	broken bool
 }
 
 func (s *session) subject() string { return "workflow " + s.name }
 
 func (s *session) errorf(pos, format string, args ...any) {
 	s.diags = append(s.diags, diag.Diagnostic{Pos: pos, Subject: s.subject(), Message: fmt.Sprintf(format, args...)})
+}
+
+// readError is an error about a file that could not be read at all (a
+// link out of the directory, a FIFO, a file over the limit): Import
+// refuses a directory with one.
+func (s *session) readError(pos, format string, args ...any) {
+	s.unreadable = true
+	s.errorf(pos, format, args...)
 }
 
 func (s *session) warnf(pos, format string, args ...any) {
@@ -74,7 +87,7 @@ func (s *session) isDir(name string) bool {
 	fi, err := s.d.Stat(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			s.errorf(s.d.Display(name), "%v", err)
+			s.readError(s.d.Display(name), "%v", err)
 		}
 		return false
 	}
@@ -93,7 +106,7 @@ func (s *session) read(name string, required bool) ([]byte, bool) {
 			s.errorf(s.d.Display(path.Dir(name)), "%s is missing", path.Base(name))
 		}
 	default:
-		s.errorf(s.d.Display(name), "cannot read %s: %v", path.Base(name), err)
+		s.readError(s.d.Display(name), "cannot read %s: %v", path.Base(name), err)
 	}
 	return nil, false
 }
@@ -101,7 +114,7 @@ func (s *session) read(name string, required bool) ([]byte, bool) {
 func (s *session) list(name string) []fs.DirEntry {
 	es, err := s.d.ReadDir(name)
 	if err != nil {
-		s.errorf(s.d.Display(name), "cannot list %s: %v", name, err)
+		s.readError(s.d.Display(name), "cannot list %s: %v", name, err)
 		return nil
 	}
 	if len(es) > maxEntries {
@@ -284,8 +297,17 @@ func (s *session) containers() {
 			continue
 		}
 		id := &imageDir{dir: dir, labelPos: pos}
-		if fi, err := s.d.Stat(dir + "/processing-container.json"); err == nil && fi.Mode().IsRegular() {
-			id.pcPath = dir + "/processing-container.json"
+		pc := dir + "/processing-container.json"
+		fi, err := s.d.Stat(pc)
+		switch {
+		case err == nil && fi.Mode().IsRegular():
+			id.pcPath = pc
+		case err == nil:
+			id.broken = true
+			s.readError(s.d.Display(pc), "%s is not a regular file", pc)
+		case !errors.Is(err, fs.ErrNotExist):
+			id.broken = true
+			s.readError(s.d.Display(pc), "%v", err)
 		}
 		s.images[img] = id
 		if img != e.Name() {

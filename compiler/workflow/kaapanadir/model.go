@@ -304,8 +304,12 @@ func (s *session) compile(b *built) {
 }
 
 // superseded drops what the session already said in Kaapana's terms: a
-// container without processing-container.json.
+// container without processing-container.json, or no tasks in a DAG the
+// reader could not read.
 func (s *session) superseded(b *built, d diag.Diagnostic) bool {
+	if d.Message == "the workflow has no tasks" && !b.dag.Readable() {
+		return true
+	}
 	for c := range b.noPC {
 		if d.Subject == "workflow "+s.name+": container "+c && strings.HasPrefix(d.Message, "has no path") {
 			return true

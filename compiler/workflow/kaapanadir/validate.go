@@ -28,8 +28,9 @@ type Result struct {
 	Name string
 	// Diagnostics are every error and warning, sorted.
 	Diagnostics diag.List
-	// Workflow is pono's model of the directory, with file paths relative
-	// to Dir; nil when the directory could not be read far enough.
+	// Workflow is pono's model of the directory, with file paths as
+	// messages name them; nil when the directory could not be read far
+	// enough, or a file in it could not be read at all.
 	Workflow *workflow.Workflow
 	// Unconvertible are the reasons Import refuses: constructs the DAG
 	// reader could not read and arguments pono's format has no place for.
@@ -89,6 +90,9 @@ func Validate(opts Options) (*Result, error) {
 			res.Workflow = b.w
 		}
 	}
+	if s.unreadable {
+		res.Workflow = nil
+	}
 	res.Name = s.name
 	res.Diagnostics = s.diags.Sorted()
 	return res, nil
@@ -103,10 +107,13 @@ func (s *session) readerProblems(dag *pydag.DAG) diag.List {
 	for _, p := range dag.Problems {
 		pos := fmt.Sprintf("%s:%d:%d", file, p.Pos.Line, p.Pos.Col)
 		d := diag.Diagnostic{Pos: pos, Subject: s.subject(), Message: p.Msg}
-		if p.Severity == pydag.Unreadable {
+		switch {
+		case dag.Stopped:
+			s.errorf(pos, "%s", p.Msg)
+		case p.Severity == pydag.Unreadable:
 			s.warnf(pos, "the DAG cannot be read here, so what depends on it is not checked: %s", p.Msg)
 			d.Message = "too dynamic to read: " + p.Msg
-		} else {
+		default:
 			d.Message = "not carried into pono's format: " + p.Msg
 		}
 		out = append(out, d)

@@ -18,7 +18,11 @@ type DAG struct {
 	// when DAG(default_args=...) names a dict literal holding them.
 	Owner     *string
 	UIVisible *bool
-	// Problems are the constructs the reader could not read (Dynamic) and
+	// Stopped is set when the file could not be tokenized at all (its one
+	// Problem says where): Python could not parse it either, or it is
+	// over the reader's limits.
+	Stopped bool
+	// Problems are the constructs the reader could not read (Unreadable) and
 	// the arguments it read but a conversion would lose (Dropped).
 	Problems []Problem
 }
@@ -133,6 +137,7 @@ func Read(src []byte) *DAG {
 	ls, err := lines(string(src))
 	if err != nil {
 		se := err.(*syntaxError)
+		r.dag.Stopped = true
 		r.dynamic(se.pos, "the file cannot be read: %s", se.msg)
 		return r.dag
 	}
