@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,15 @@ func (k *Keys) load() {
 		case file != "":
 			k.source = "age key file " + file
 			b, err := safefs.ReadRegularFile(file, 0)
-			if err != nil {
+			var pe *fs.PathError
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				k.err = fmt.Errorf("the %s does not exist", k.source)
+				return
+			case errors.As(err, &pe):
+				k.err = fmt.Errorf("cannot read the %s: %w", k.source, pe.Err)
+				return
+			case err != nil:
 				k.err = fmt.Errorf("cannot read the %s: %w", k.source, err)
 				return
 			}
