@@ -181,9 +181,23 @@ func (r *reader) line(l line) {
 	r.statement(l.toks)
 }
 
-// headerColon is the index of the ':' that ends a compound statement's
-// header (outside brackets), or len(toks)-1.
+// headerColon is the index (at least 1) of the ':' that ends a compound
+// statement's header (outside brackets), or len(toks) when there is none.
 func headerColon(toks []token) int {
+	colon := len(toks)
+	eachTopLevel(toks, func(i int, t token) bool {
+		if t.text == ":" && i > 0 {
+			colon = i
+			return false
+		}
+		return true
+	})
+	return colon
+}
+
+// eachTopLevel calls fn for each operator token outside brackets, in
+// order, until fn returns false.
+func eachTopLevel(toks []token, fn func(i int, t token) bool) {
 	depth := 0
 	for i, t := range toks {
 		if t.kind != tOp {
@@ -194,13 +208,12 @@ func headerColon(toks []token) int {
 			depth++
 		case ")", "]", "}":
 			depth--
-		case ":":
-			if depth == 0 && i > 0 && !(toks[0].text == "lambda") {
-				return i
+		default:
+			if depth == 0 && !fn(i, t) {
+				return
 			}
 		}
 	}
-	return len(toks) - 1
 }
 
 func quoteKw(k string) string { return "`" + k + "`" }
@@ -281,29 +294,20 @@ func (r *reader) statement(toks []token) {
 // splitAssign splits "a = b = expr" at its top-level '=' signs; an
 // augmented assignment gives one target and rhs nil.
 func splitAssign(toks []token) (targets [][]token, rhs []token) {
-	depth, start := 0, 0
-	for i, t := range toks {
-		if t.kind != tOp {
-			continue
+	start, augmented := 0, false
+	eachTopLevel(toks, func(i int, t token) bool {
+		switch {
+		case t.text == "=":
+			targets = append(targets, toks[start:i])
+			start = i + 1
+		case len(t.text) >= 2 && strings.HasSuffix(t.text, "=") && !slices.Contains([]string{"==", "!=", "<=", ">="}, t.text):
+			targets, augmented = [][]token{toks[:i]}, true
+			return false
 		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case "=":
-			if depth == 0 {
-				targets = append(targets, toks[start:i])
-				start = i + 1
-			}
-		default:
-			if depth == 0 && len(t.text) >= 2 && strings.HasSuffix(t.text, "=") && !slices.Contains([]string{"==", "!=", "<=", ">="}, t.text) {
-				return [][]token{toks[:i]}, nil
-			}
-		}
-	}
-	if targets == nil {
-		return nil, nil
+		return true
+	})
+	if targets == nil || augmented {
+		return targets, nil
 	}
 	return targets, toks[start:]
 }
@@ -463,23 +467,12 @@ func (r *reader) expression(toks []token) {
 }
 
 func isChain(toks []token) bool {
-	depth := 0
-	for _, t := range toks {
-		if t.kind != tOp {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case ">>", "<<":
-			if depth == 0 {
-				return true
-			}
-		}
-	}
-	return false
+	found := false
+	eachTopLevel(toks, func(_ int, t token) bool {
+		found = t.text == ">>" || t.text == "<<"
+		return !found
+	})
+	return found
 }
 
 func (r *reader) chain(toks []token) {
