@@ -61,21 +61,31 @@ func sortedCopy(ids []string) []string {
 	return out
 }
 
-// AddSet adds one --set TASK.VAR=value.
-func (in *Input) AddSet(w *Workflow, arg string) error {
+// parseArg reads a flag's TASK.NAME=VALUE; want is its form, for
+// messages ("TASK.VAR=value"), what the NAME part is ("variable name").
+func parseArg(w *Workflow, flag, want, what, arg string, emptyValue bool) (task, name, value string, err error) {
 	key, value, ok := strings.Cut(arg, "=")
-	if !ok {
-		return fmt.Errorf("--set %q: want TASK.VAR=value", arg)
+	if !ok || (!emptyValue && value == "") {
+		return "", "", "", fmt.Errorf("%s %q: want %s", flag, arg, want)
 	}
 	ids := w.ids()
-	task, name, ok := splitTask(ids, key)
+	task, name, ok = splitTask(ids, key)
 	if !ok {
-		return fmt.Errorf("--set %q: %w", arg, noTask(w.Name, ids, key))
+		return "", "", "", fmt.Errorf("%s %q: %w", flag, arg, noTask(w.Name, ids, key))
 	}
 	if name == "" {
-		return fmt.Errorf("--set %q: want TASK.VAR=value (no variable name after %q)", arg, task+".")
+		return "", "", "", fmt.Errorf("%s %q: want %s (no %s after %q)", flag, arg, want, what, task+".")
 	}
-	in.addEnv(task, EnvValue{Name: name, Value: value, From: "--set " + key})
+	return task, name, value, nil
+}
+
+// AddSet adds one --set TASK.VAR=value.
+func (in *Input) AddSet(w *Workflow, arg string) error {
+	task, name, value, err := parseArg(w, "--set", "TASK.VAR=value", "variable name", arg, true)
+	if err != nil {
+		return err
+	}
+	in.addEnv(task, EnvValue{Name: name, Value: value, From: "--set " + task + "." + name})
 	return nil
 }
 
@@ -83,17 +93,9 @@ func (in *Input) AddSet(w *Workflow, arg string) error {
 // exist. Whether the channel is an unbound input of the task's template is
 // checked by Run.
 func (in *Input) AddInputDir(w *Workflow, arg string) error {
-	key, dir, ok := strings.Cut(arg, "=")
-	if !ok || dir == "" {
-		return fmt.Errorf("--input %q: want TASK.CHANNEL=HOSTDIR", arg)
-	}
-	ids := w.ids()
-	task, channel, ok := splitTask(ids, key)
-	if !ok {
-		return fmt.Errorf("--input %q: %w", arg, noTask(w.Name, ids, key))
-	}
-	if channel == "" {
-		return fmt.Errorf("--input %q: want TASK.CHANNEL=HOSTDIR (no channel after %q)", arg, task+".")
+	task, channel, dir, err := parseArg(w, "--input", "TASK.CHANNEL=HOSTDIR", "channel", arg, false)
+	if err != nil {
+		return err
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
