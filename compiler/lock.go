@@ -93,7 +93,9 @@ func (c *Compile) settleLock(b *build, dir string, old *source.Lock, damaged boo
 	}
 	b.diags = append(b.diags, c.lockSeverity(probs)...)
 	l := source.NewLock(keep)
+	l.Images = settleImages(b.resolver.ImageEntries(), old, len(Environments(dir)) > 0)
 	changes := old.Diff(l)
+	l.SetCommitted(old)
 	if damaged && len(changes) == 0 {
 		changes = []string{"rewrite the damaged file"}
 	}
@@ -162,4 +164,14 @@ func Environments(dir string) []string {
 		}
 	}
 	return out
+}
+
+// settleImages are the image entries the new lock holds: those resolved,
+// and, when the platform has environments (one of which may still need
+// them), the old entries this compile did not ask for.
+func settleImages(resolved []source.ImageEntry, old *source.Lock, envs bool) []source.ImageEntry {
+	if envs {
+		resolved = append(resolved, old.Images...)
+	}
+	return source.SortImages(resolved)
 }

@@ -83,6 +83,7 @@ func (b *build) compileWorkflows(res *Result) []*pending {
 		Workflows: b.p.Workflows,
 		Platform:  workflow.Platform{Registry: b.p.Registry.URL, BuildVersion: b.buildVersion(), Reserved: workflow.KaapanaCoreTitles},
 		ReadFile:  readFileReason(root),
+		ImageFile: b.imageFile,
 		Positions: func(path []string) string { return diag.FormatPos(b.pos.Of(spec.Path(path))) },
 	})
 	b.mu.Lock()

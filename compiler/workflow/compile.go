@@ -42,6 +42,10 @@ type Input struct {
 	// path or an icon), relative to the platform directory. The caller
 	// confines it (internal/safefs).
 	ReadFile func(path string) ([]byte, error)
+	// ImageFile reads /processing-container.json out of an image, for
+	// containers with from_image (the compiler reads the registry and pins
+	// the image's digest in pono.lock); nil refuses them.
+	ImageFile func(image string) ([]byte, error)
 	// Positions locates platform fields; nil reports no positions.
 	Positions Positions
 }
@@ -79,8 +83,8 @@ type Compiled struct {
 // errors. The list holds every error and warning, sorted; a workflow with
 // an error produces nothing.
 func Compile(in Input) (*Result, diag.List) {
-	pcs := newPCCache(in.ReadFile)
-	pcs.prefetch(pcPaths(in.Workflows))
+	pcs := newPCCache(in.ReadFile, in.ImageFile)
+	pcs.prefetch(pcPaths(in.Workflows, in.Platform))
 	var all diag.List
 	var resolved []*resolvedWorkflow
 	for _, name := range slices.Sorted(maps.Keys(in.Workflows)) {
@@ -110,13 +114,16 @@ func Compile(in Input) (*Result, diag.List) {
 }
 
 // pcPaths are the distinct processing-container.json paths the workflows
-// name, sorted.
-func pcPaths(ws Workflows) []string {
+// name, and the images they read one from (imageKey), sorted.
+func pcPaths(ws Workflows, plat Platform) []string {
 	seen := map[string]bool{}
 	for _, w := range ws {
-		for _, c := range w.Containers {
-			if p := c.ProcessingContainer.Path; p != "" && !c.ProcessingContainer.FromImage {
-				seen[p] = true
+		for name, c := range w.Containers {
+			switch src := c.ProcessingContainer; {
+			case src.FromImage && src.Path == "" && (c.Image != "" || plat.BuildVersion != ""):
+				seen[imageKey(containerImage(name, c, plat))] = true
+			case src.Path != "" && !src.FromImage:
+				seen[src.Path] = true
 			}
 		}
 	}

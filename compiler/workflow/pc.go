@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/pono-gitops/pono/compiler/taskapi"
@@ -34,15 +35,25 @@ type legacyEnv struct {
 }
 
 // pcCache reads and validates each processing-container.json once, however
-// many containers and workflows name it.
+// many containers and workflows name it. Keys are paths in the platform,
+// or imageKey(image) for the file in an image.
 type pcCache struct {
-	read func(string) ([]byte, error)
-	m    map[string]*processingContainer
+	read  func(string) ([]byte, error)
+	image func(string) ([]byte, error)
+	m     map[string]*processingContainer
 }
 
-func newPCCache(read func(string) ([]byte, error)) *pcCache {
-	return &pcCache{read: read, m: map[string]*processingContainer{}}
+func newPCCache(read, image func(string) ([]byte, error)) *pcCache {
+	return &pcCache{read: read, image: image, m: map[string]*processingContainer{}}
 }
+
+// imagePrefix starts the key of an image's file; no path starts with NUL.
+const imagePrefix = "\x00image\x00"
+
+// ImagePCPath is where Kaapana's Task API reads an image's templates.
+const ImagePCPath = "/processing-container.json"
+
+func imageKey(image string) string { return imagePrefix + image }
 
 func (c *pcCache) get(path string) *processingContainer {
 	if pc, ok := c.m[path]; ok {
@@ -77,13 +88,21 @@ func (c *pcCache) prefetch(paths []string) {
 }
 
 // load reads and validates one processing-container.json.
-func (c *pcCache) load(path string) *processingContainer {
+func (c *pcCache) load(key string) *processingContainer {
+	path, read := key, c.read
+	if image, ok := strings.CutPrefix(key, imagePrefix); ok {
+		// Named as pono task names a template read from an image.
+		path, read = image+":"+ImagePCPath, func(string) ([]byte, error) { return c.image(image) }
+		if c.image == nil {
+			return &processingContainer{path: path, readErr: fmt.Errorf("no registry is reached here")}
+		}
+	}
 	pc := &processingContainer{path: path}
-	if c.read == nil {
+	if read == nil {
 		pc.readErr = fmt.Errorf("no files can be read here")
 		return pc
 	}
-	src, err := c.read(path)
+	src, err := read(path)
 	if err != nil {
 		pc.readErr = err
 		return pc

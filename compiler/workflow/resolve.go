@@ -92,14 +92,23 @@ func resolve(c *checker, name string, w *Workflow, plat Platform, pcs *pcCache, 
 	return rw
 }
 
+// containerImage is the image a container runs: its image, or the
+// default <registry>/<name>:<build version>.
+func containerImage(name string, ct Container, plat Platform) string {
+	if ct.Image != "" {
+		return ct.Image
+	}
+	image := name + ":" + plat.BuildVersion
+	if plat.Registry != "" {
+		image = strings.TrimSuffix(plat.Registry, "/") + "/" + image
+	}
+	return image
+}
+
 func resolveContainer(c *checker, name string, ct Container, plat Platform, pcs *pcCache) *resolvedContainer {
-	rc := &resolvedContainer{name: name, image: ct.Image}
+	rc := &resolvedContainer{name: name, image: containerImage(name, ct, plat)}
 	if ct.Image == "" {
 		rc.byName = true
-		rc.image = name + ":" + plat.BuildVersion
-		if plat.Registry != "" {
-			rc.image = strings.TrimSuffix(plat.Registry, "/") + "/" + rc.image
-		}
 		if !imageNameRe.MatchString(name) {
 			c.errorf(p("containers", name), "container name %q is not an image name (lower-case letters and digits, separated by '.', '_' or '-'), so it cannot name the default image: set image", name)
 			rc.byName = false
@@ -115,16 +124,26 @@ func resolveContainer(c *checker, name string, ct Container, plat Platform, pcs 
 		c.errorf(rel, "sets both path and from_image; set one")
 		return rc
 	case src.FromImage:
-		c.errorf(p("containers", name, "processing_container", "from_image"), "reading processing-container.json from the image is not supported yet; set path to a copy in the platform repository")
-		return rc
+		if ct.Image == "" && plat.BuildVersion == "" {
+			return rc // no image to read it from: said above
+		}
+		rc.pc = pcs.get(imageKey(rc.image))
 	case src.Path == "":
-		c.errorf(rel, "has no path: pono checks tasks against the image's processing-container.json, so name a copy of it in the platform repository")
+		c.errorf(rel, "has no path: pono checks tasks against the image's processing-container.json, so name a copy of it in the platform repository, or set from_image: true")
 		return rc
+	default:
+		rc.pc = pcs.get(src.Path)
 	}
-	rc.pc = pcs.get(src.Path)
 	at := p("containers", name, "processing_container", "path")
+	if src.FromImage {
+		at = p("containers", name, "processing_container", "from_image")
+	}
 	if rc.pc.readErr != nil {
-		c.errorf(at, "cannot read %s: %v", src.Path, rc.pc.readErr)
+		if src.FromImage {
+			c.errorf(at, "cannot read %s from image %s: %v", ImagePCPath, rc.image, rc.pc.readErr)
+		} else {
+			c.errorf(at, "cannot read %s: %v", src.Path, rc.pc.readErr)
+		}
 		return rc
 	}
 	for _, pr := range rc.pc.problems {

@@ -20,13 +20,26 @@ import (
 // LockFileName is the lock file kept next to the platform files.
 const LockFileName = "pono.lock"
 
-// LockVersion is the lock format this pono reads and writes.
-const LockVersion = 1
+// LockVersion is the newest lock format this pono reads and writes:
+// version 2 adds images. A lock without images is still written as
+// version 1, byte for byte as before, so older pono versions read it.
+const LockVersion = 2
 
-// Lock pins every chart a platform uses to a version and content digest.
+// lockVersionCharts is the format of a lock that pins charts only.
+const lockVersionCharts = 1
+
+// Lock pins every chart a platform uses to a version and content digest,
+// and every file read out of an image to the image's digest and the
+// file's (lock_images.go).
 type Lock struct {
-	Version int         `json:"version"`
-	Charts  []LockEntry `json:"charts"`
+	Version int          `json:"version"`
+	Charts  []LockEntry  `json:"charts"`
+	Images  []ImageEntry `json:"images,omitempty"`
+	// committed are the image entries of the lock on disk before the
+	// compile that built this one (SetCommitted): a tag can move with no
+	// commit, so Diff compares images from there.
+	committed    []ImageEntry
+	hasCommitted bool
 
 	pos map[string]string // where each entry was read, by key
 }
@@ -93,7 +106,7 @@ func ReadLock(dir string) (l *Lock, problems diag.List, err error) {
 	defer d.Close()
 	b, err := d.ReadFile(LockFileName)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &Lock{Version: LockVersion, Charts: []LockEntry{}}, nil, nil
+		return &Lock{Version: lockVersionCharts, Charts: []LockEntry{}}, nil, nil
 	}
 	if err != nil {
 		return nil, nil, err
@@ -109,7 +122,7 @@ func ReadLock(dir string) (l *Lock, problems diag.List, err error) {
 // entries that are usable (none when the file is unreadable as a whole).
 // Problems are errors; the compiler makes them warnings unless --locked.
 func ParseLock(b []byte, display string) (*Lock, diag.List) {
-	l := &Lock{Version: LockVersion, Charts: []LockEntry{}, pos: map[string]string{}}
+	l := &Lock{Version: lockVersionCharts, Charts: []LockEntry{}, pos: map[string]string{}}
 	var probs diag.List
 	bad := func(pos, format string, args ...any) {
 		probs = append(probs, diag.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
@@ -133,7 +146,7 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 	for _, d := range duplicateKeys(display, doc) {
 		bad(d.Pos, "pono.lock: %s", d.Message)
 	}
-	var charts *yaml3.Node
+	var charts, images *yaml3.Node
 	version := 0
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
@@ -147,18 +160,22 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 			version = n
 		case "charts":
 			charts = v
+		case "images":
+			images = v
 		default:
-			bad(nodePos(display, k), "pono.lock: unknown field %q (a lock has version and charts)", k.Value)
+			bad(nodePos(display, k), "pono.lock: unknown field %q (a lock has version, charts and images)", k.Value)
 		}
 	}
 	switch {
 	case version == 0:
 		bad(display, "pono.lock has no version (a truncated file?): run pono lock update to write it again")
 		return l, probs
-	case version != LockVersion:
-		bad(keyPos(display, doc, "version"), "pono.lock has version %d; this pono reads version %d (written by a newer pono?)", version, LockVersion)
+	case version < lockVersionCharts || version > LockVersion:
+		bad(keyPos(display, doc, "version"), "pono.lock has version %d; this pono reads versions %d and %d (written by a newer pono?)", version, lockVersionCharts, LockVersion)
 		return l, probs
 	}
+	l.Version = version
+	parseImages(l, images, version, display, bad)
 	if charts == nil || (charts.Kind == yaml3.ScalarNode && charts.Tag == "!!null") {
 		return l, probs
 	}
@@ -290,12 +307,17 @@ func NewLock(entries []LockEntry) *Lock {
 	if out == nil {
 		out = []LockEntry{}
 	}
-	return &Lock{Version: LockVersion, Charts: out}
+	return &Lock{Version: lockVersionCharts, Charts: out}
 }
 
-// Marshal renders the lock canonically.
+// Marshal renders the lock canonically: version 1 unless it pins images.
 func (l *Lock) Marshal() ([]byte, error) {
-	b, err := yaml.Marshal(l)
+	out := *l
+	out.Version = lockVersionCharts
+	if len(l.Images) > 0 {
+		out.Version = LockVersion
+	}
+	b, err := yaml.Marshal(&out)
 	if err != nil {
 		return nil, err
 	}
@@ -377,5 +399,9 @@ func (l *Lock) Diff(other *Lock) []string {
 			out = append(out, fmt.Sprintf("remove %s", e.describe()))
 		}
 	}
-	return out
+	before := l.Images
+	if l.hasCommitted {
+		before = l.committed
+	}
+	return append(out, diffImages(before, other.Images)...)
 }

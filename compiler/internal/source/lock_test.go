@@ -21,11 +21,11 @@ func TestParseLockProblems(t *testing.T) {
 		{name: "empty", in: "", want: []string{"pono.lock: pono.lock is empty (a truncated file?): run pono lock update to write it again"}},
 		{name: "truncated", in: good[:strings.Index(good, "  source:")], want: []string{"pono.lock:3:3: pono.lock: entry 1 lacks source and version (a truncated or hand-edited file?)"}},
 		{name: "no version", in: "charts: []\n", want: []string{"pono.lock: pono.lock has no version (a truncated file?): run pono lock update to write it again"}},
-		{name: "unknown version", in: strings.Replace(good, "version: 1\n", "version: 7\n", 1), want: []string{"pono.lock:1:1: pono.lock has version 7; this pono reads version 1 (written by a newer pono?)"}},
+		{name: "unknown version", in: strings.Replace(good, "version: 1\n", "version: 7\n", 1), want: []string{"pono.lock:1:1: pono.lock has version 7; this pono reads versions 1 and 2 (written by a newer pono?)"}},
 		{name: "not yaml", in: "version: 1\ncharts: [\n", want: []string{"pono.lock:2: pono.lock is not valid YAML (did not find expected node content): the file is damaged; delete it or run pono lock update"}},
 		{name: "wrong shape", in: "version: 1\ncharts: {a: b}\n", want: []string{"pono.lock:2:9: pono.lock: charts must be a list of entries, not a mapping"}},
 		{name: "bad digest", in: strings.Replace(good, "sha256:"+strings.Repeat("a", 64), "md5:abc", 1), want: []string{`pono.lock:5:3: pono.lock: entry 1 (local/app): digest "md5:abc" is not sha256: and 64 hex digits`}},
-		{name: "unknown field", in: good + "extra: 1\n", entries: 1, want: []string{`pono.lock:9:1: pono.lock: unknown field "extra" (a lock has version and charts)`}},
+		{name: "unknown field", in: good + "extra: 1\n", entries: 1, want: []string{`pono.lock:9:1: pono.lock: unknown field "extra" (a lock has version, charts and images)`}},
 		{name: "repeated entry", in: good + strings.TrimPrefix(good, "version: 1\ncharts:\n"), entries: 1, want: []string{`pono.lock:9:3: pono.lock: entry 2 repeats entry 1 (local/app "1.0.0")`}},
 	}
 	for _, tc := range tests {

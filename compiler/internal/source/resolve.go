@@ -57,6 +57,8 @@ type Resolver struct {
 	dirs     map[string]*onceValue[*pathIndex]
 	indexes  map[string]*onceValue[*repoIndex]
 	problems diag.List
+	// images are the files read out of images (image.go).
+	images []ImageEntry
 	// files caches chart directories read, so a chart many charts of a
 	// source depend on is read once per compile.
 	files *helmsdk.FileCache
@@ -233,21 +235,26 @@ func (r *Resolver) storeCache(b []byte) error {
 	if r.opts.CacheDir == "" {
 		return nil
 	}
-	p := r.cachePath(helmsdk.ArchiveDigest(b))
+	return writeCacheFile(r.cachePath(helmsdk.ArchiveDigest(b)), b, "chart cache")
+}
+
+// writeCacheFile writes a cache file whole or not at all: a temporary
+// sibling renamed over it.
+func writeCacheFile(p string, b []byte, what string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("chart cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
 	if err != nil {
-		return fmt.Errorf("chart cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
-		return fmt.Errorf("chart cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("chart cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return os.Rename(tmp.Name(), p)
 }
