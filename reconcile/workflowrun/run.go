@@ -329,24 +329,22 @@ func (s *scheduler) stopPrevious(ctx context.Context, id string) {
 }
 
 // monitor samples the task's memory in the background when the runner
-// can; the returned function waits for the sampler and gives the peak.
+// can; the returned function, called once the task has ended, stops the
+// sampler (rather than waiting for its next look) and gives the peak.
 func (s *scheduler) monitor(ctx context.Context, run *taskrun.Record) func() int64 {
 	m, ok := s.r.(MemoryMonitor)
 	if !ok || s.o.Mode != taskrun.ModeDocker || s.o.MemoryInterval < 0 {
 		return func() int64 { return 0 }
 	}
+	mctx, cancel := context.WithCancel(ctx)
 	done := make(chan int64, 1)
 	go func() {
-		last, _ := m.MonitorMemory(ctx, run, s.o.MemoryInterval, nil)
+		last, _ := m.MonitorMemory(mctx, run, s.o.MemoryInterval, nil)
 		done <- last.PeakBytes
 	}()
 	return func() int64 {
-		select {
-		case p := <-done:
-			return p
-		case <-time.After(2 * time.Second):
-			return 0
-		}
+		cancel()
+		return <-done
 	}
 }
 
