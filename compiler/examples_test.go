@@ -63,10 +63,14 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// kaapanaTestKey decrypts platforms/kaapana/credentials.sops.yaml: a
+// test key, committed beside the platform.
+const kaapanaTestKey = "../platforms/kaapana/testdata/age-test-key.txt"
+
 // TestStandardPlatform checks platforms/kaapana without Kaapana's charts.
 func TestStandardPlatform(t *testing.T) {
 	for _, env := range []string{"", "dev", "prod"} {
-		c := compiler.NewCompile(&compiler.Config{})
+		c := compiler.NewCompile(&compiler.Config{AgeKeyFile: kaapanaTestKey})
 		c.Env = env
 		c.SchemaOnly = true
 		res, err := c.Run(context.Background(), "../platforms/kaapana")

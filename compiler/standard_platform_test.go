@@ -19,7 +19,7 @@ func TestStandardPlatformFromSource(t *testing.T) {
 	dir := standardPlatformAt(t, tree)
 	for env, releases := range map[string]int{"": 6, "dev": 6, "prod": 5} {
 		t.Run("env="+env, func(t *testing.T) {
-			c := compiler.NewCompile(&compiler.Config{AllowExternalSources: true})
+			c := compiler.NewCompile(&compiler.Config{AllowExternalSources: true, AgeKeyFile: kaapanaTestKey})
 			c.Env = env
 			res, err := c.Run(context.Background(), dir)
 			if err != nil {
@@ -62,7 +62,7 @@ func TestStandardPlatformPreinstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := standardPlatformAt(t, tree)
-	if _, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true}).Run(context.Background(), dir); err != nil {
+	if _, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true, AgeKeyFile: kaapanaTestKey}).Run(context.Background(), dir); err != nil {
 		t.Fatalf("platforms/kaapana with the stamped admin chart: %v", err)
 	}
 	cue := filepath.Join(dir, "platform.cue")
@@ -74,7 +74,7 @@ func TestStandardPlatformPreinstall(t *testing.T) {
 	if err := os.WriteFile(cue, []byte(without), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = compiler.NewCompile(&compiler.Config{AllowExternalSources: true}).Run(context.Background(), dir)
+	_, err = compiler.NewCompile(&compiler.Config{AllowExternalSources: true, AgeKeyFile: kaapanaTestKey}).Run(context.Background(), dir)
 	for _, chart := range []string{"kaapana-platform-chart", "code-server-chart", "kaapana-workflows-core"} {
 		if err == nil || !strings.Contains(err.Error(), "global.preinstall_extensions lists "+chart+" 0.6.0, which pono installs as release "+chart+": kube-helm's init Job would install it as well") {
 			t.Errorf("%s: got %v", chart, err)

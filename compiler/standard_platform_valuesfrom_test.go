@@ -16,7 +16,7 @@ import (
 func TestStandardPlatformRegistryFromSecret(t *testing.T) {
 	tree := testenv.SharedDir(t, "kaapana-src")
 	dir := standardPlatformAt(t, tree)
-	res, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true}).Run(context.Background(), dir)
+	res, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true, AgeKeyFile: kaapanaTestKey}).Run(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,10 @@
 package mask
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,9 +45,15 @@ func (s *Set) Add(values map[string]any, paths []string) {
 
 func (s *Set) addStrings(v any) {
 	add := func(x string) {
-		if len(x) >= minScrub && !s.seen[x] {
-			s.seen[x] = true
-			s.secrets = append(s.secrets, x)
+		if len(x) < minScrub {
+			return
+		}
+		// The forms templates give a value too: b64enc, urlquery.
+		for _, f := range []string{x, base64.StdEncoding.EncodeToString([]byte(x)), url.QueryEscape(x)} {
+			if !s.seen[f] {
+				s.seen[f] = true
+				s.secrets = append(s.secrets, f)
+			}
 		}
 	}
 	switch x := v.(type) {
