@@ -124,6 +124,8 @@ type Compile struct {
 	Concurrency int
 
 	cfg *Config
+	// injected is the packaged chart CheckChart checks (checkchart.go).
+	injected *injectedChart
 }
 
 // NewCompile returns a Compile using cfg.
@@ -141,6 +143,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.injected.addTo(&loaded.Platform)
 	oldLock, lockProblems, err := c.readLock(dir)
 	if err != nil {
 		return nil, err
@@ -155,7 +158,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		cache:        c.cfg.RenderCache,
 		metadataOnly: c.MetadataOnly,
 		resolver: source.New(source.Options{PlatformDir: dir, Root: c.SourceRoot, AllowExternal: c.cfg.AllowExternalSources, UpdateLock: c.UpdateLock,
-			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, Env: c.Env, HTTPClient: c.cfg.HTTPClient}),
+			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, Env: c.Env, HTTPClient: c.cfg.HTTPClient, Injected: c.injected.source()}),
 		charts:     map[string]*helmsdk.Chart{},
 		badSources: map[string]bool{},
 		diags:      lockProblems,

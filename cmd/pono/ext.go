@@ -14,6 +14,7 @@ import (
 func newExtCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{Use: "ext", Short: "Inspect a platform's extensions"}
 	cmd.AddCommand(newExtListCmd(s))
+	cmd.AddCommand(newExtCheckCmd(s))
 	return cmd
 }
 

@@ -47,6 +47,15 @@ type Options struct {
 	// the base platform's.
 	Env        string
 	HTTPClient *http.Client
+	// Injected answers every request of one source with one chart:
+	// `pono ext check` puts a packaged chart into a platform this way.
+	Injected *Injected
+}
+
+// Injected is a chart served for a source without looking anywhere.
+type Injected struct {
+	Source string
+	Chart  *helmsdk.Chart
 }
 
 // Resolver resolves charts; it is safe for concurrent use.
@@ -148,6 +157,9 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Resolved, error) 
 	locked, hasLock := r.opts.Lock.FindFor(r.opts.Env, req.SourceName, req.Chart, req.Constraint)
 	var res *Resolved
 	switch {
+	case r.opts.Injected != nil && req.SourceName == r.opts.Injected.Source:
+		ch := r.opts.Injected.Chart
+		res = &Resolved{Chart: ch, Entry: LockEntry{Source: req.SourceName, Chart: req.Chart, Constraint: req.Constraint, Version: ch.Version(), Location: ch.Location, Digest: ch.Digest}}
 	case req.Source.Path != "":
 		res, err = r.resolvePath(req, cons, locked, hasLock)
 	case req.Source.Repo != "":

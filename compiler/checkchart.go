@@ -1,0 +1,97 @@
+package compiler
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pono-gitops/pono/compiler/internal/source"
+	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/safefs"
+)
+
+// injectedSource names the source of the checked chart: a name no
+// platform can use (source names are DNS labels).
+const injectedSource = "pono ext check"
+
+// injectedChart is the packaged chart CheckChart puts into the platform.
+type injectedChart struct{ chart *helmsdk.Chart }
+
+// CheckChart checks the packaged chart in file as the platform in dir
+// would install it (an empty platform when dir is ""), for extension
+// developers who still upload charts: in place of the extension that
+// installs a chart of that name, with its parameters and values, else as
+// one more extension. The whole platform is compiled, so the chart meets
+// every check the platform's own charts do: Kaapana's keywords and
+// parameters with the platform's globals, two renders, the policy, and
+// objects and ports other releases already claim. Nothing is written.
+func (c *Compile) CheckChart(ctx context.Context, dir, file string) (*Result, error) {
+	b, err := safefs.ReadRegularFile(file, 0)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := helmsdk.LoadArchiveBytes(b, file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "pono-ext-check-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		if err := os.WriteFile(filepath.Join(tmp, "platform.yaml"), []byte("name: ext-check\n"), 0o644); err != nil {
+			return nil, err
+		}
+		dir = tmp
+	}
+	cc := *c
+	cc.injected = &injectedChart{chart: ch}
+	cc.Locked = false // the lock is not the chart's business here
+	return cc.Run(ctx, dir)
+}
+
+// addTo puts the chart into p; nil does nothing.
+func (in *injectedChart) addTo(p *spec.Platform) {
+	if in == nil {
+		return
+	}
+	if p.Sources == nil {
+		p.Sources = map[string]spec.Source{}
+	}
+	if p.Extensions == nil {
+		p.Extensions = map[string]spec.Extension{}
+	}
+	// Extensions that took the only source by default keep it.
+	if len(p.Sources) == 1 {
+		for only := range p.Sources {
+			for name, e := range p.Extensions {
+				if e.Source == "" {
+					e.Source = only
+					p.Extensions[name] = e
+				}
+			}
+		}
+	}
+	// Any one of path, repo, oci passes the source check; requests of this
+	// source never reach it (source.Options.Injected).
+	p.Sources[injectedSource] = spec.Source{OCI: "oci://ext-check.invalid"}
+	name := in.chart.Name()
+	for n, e := range p.Extensions {
+		if e.Chart == name || (e.Chart == "" && n == name) {
+			e.Source, e.Version, e.Chart = injectedSource, in.chart.Version(), name
+			p.Extensions[n] = e
+			return
+		}
+	}
+	p.Extensions[name] = spec.Extension{Source: injectedSource, Chart: name, Version: in.chart.Version()}
+}
+
+func (in *injectedChart) source() *source.Injected {
+	if in == nil {
+		return nil
+	}
+	return &source.Injected{Source: injectedSource, Chart: in.chart}
+}
