@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +62,7 @@ func (s *session) build(m *metadata, dag *pydag.DAG) *built {
 	ix.set(s.display(chartYAML), "chart")
 	ix.set(s.dagPos(dag.DAG), "tasks")
 	ix.set(s.valDoc.pos("processingContainers"), "containers")
-	for j, prm := range m.params {
+	for j := range m.params {
 		i := m.paramIndex[j]
 		at := func(k ...any) string { return m.doc.pos(append([]any{"workflow_parameters", i}, k...)...) }
 		pp := paramPath(j)
@@ -71,7 +70,7 @@ func (s *session) build(m *metadata, dag *pydag.DAG) *built {
 		ix.set(at("task_title"), append(pp, "task")...)
 		ix.set(at("env_variable_name"), append(pp, "env")...)
 		ix.set(at("ui_form"), append(pp, "ui_form")...)
-		for _, f := range slices.Collect(formFields(prm.UIForm)) {
+		for f := range uiFormKinds {
 			ix.set(at("ui_form", f), append(pp, "ui_form", f)...)
 		}
 	}
@@ -87,17 +86,6 @@ func derefS(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// formFields are the ui_form keys positions are kept for.
-func formFields(workflow.UIForm) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range uiFormKinds {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // containerNames names one container per distinct image: its name in
