@@ -27,6 +27,10 @@ type Status struct {
 	Stability string
 	// Concurrency bounds releases read at once.
 	Concurrency int
+	// Namespaces, when set, restricts the read to releases stored in
+	// these namespaces (least-privilege RBAC grants nothing cluster-wide:
+	// Apply.Namespaces).
+	Namespaces []string
 
 	cfg *Config
 }
@@ -94,7 +98,7 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 		return nil, err
 	}
 	res = vr.Result
-	infos, err := client.ListReleases(ctx, "")
+	infos, err := s.listReleases(ctx, client)
 	if err != nil {
 		return nil, err
 	}
@@ -367,4 +371,20 @@ func PodStatus(p *corev1.Pod) (string, bool) {
 		reason = "Pending"
 	}
 	return reason, false
+}
+
+// listReleases lists releases everywhere, or only in s.Namespaces.
+func (s *Status) listReleases(ctx context.Context, client *helmsdk.Client) ([]helmsdk.ReleaseInfo, error) {
+	if len(s.Namespaces) == 0 {
+		return client.ListReleases(ctx, "")
+	}
+	var out []helmsdk.ReleaseInfo
+	for _, ns := range s.Namespaces {
+		infos, err := client.ListReleasesIn(ctx, ns, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, infos...)
+	}
+	return out, nil
 }

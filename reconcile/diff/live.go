@@ -39,6 +39,8 @@ const (
 type LiveDiff struct {
 	Env     string
 	Offline bool
+	// Namespaces restricts the releases read (Apply.Namespaces).
+	Namespaces []string
 
 	cfg     *compiler.Config
 	cluster *reconcile.Config // one Helm client for planning and reading
@@ -66,7 +68,7 @@ func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
 // reconciler's pending changes). It changes nothing.
 func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, error) {
 	a := reconcile.NewApply(d.cluster)
-	a.Prune = true
+	a.Prune, a.Namespaces = true, d.Namespaces
 	p, err := a.Plan(ctx, res)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,8 @@ func (r *Reconciler) newUI(token []byte) *ui.Server {
 		r.log.Warn("web page: release details unavailable", "err", err)
 	}
 	live := diff.NewLiveDiff(&compiler.Config{}, r.cfg.RESTConfig)
+	// Under least-privilege RBAC the page reads only where apply may.
+	live.Namespaces = r.newApply().Namespaces
 	return ui.New(ui.Options{
 		Token:    token,
 		Trigger:  r.Trigger,
@@ -56,7 +58,9 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 	in := ui.Input{Platform: r.uiPlatform()}
 	if r.good != nil && r.good.res != nil {
 		in.Result = r.good.res
-		st, err := reconcile.NewStatus(r.cluster).Run(ctx, r.good.res)
+		status := reconcile.NewStatus(r.cluster)
+		status.Namespaces = r.newApply().Namespaces
+		st, err := status.Run(ctx, r.good.res)
 		if err != nil {
 			in.Platform.Error = "release status not read: " + err.Error()
 		} else {
