@@ -2,10 +2,13 @@ package compiler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/internal/helmsdk"
@@ -36,9 +39,9 @@ func (c *Compile) CheckChart(ctx context.Context, dir, file string) (*Result, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	tmp := ""
 	if dir == "" {
-		tmp, err := os.MkdirTemp("", "pono-ext-check-")
-		if err != nil {
+		if tmp, err = os.MkdirTemp("", "pono-ext-check-"); err != nil {
 			return nil, err
 		}
 		defer os.RemoveAll(tmp)
@@ -50,7 +53,23 @@ func (c *Compile) CheckChart(ctx context.Context, dir, file string) (*Result, er
 	cc := *c
 	cc.injected = &injectedChart{chart: ch}
 	cc.Locked = false // the lock is not the chart's business here
-	return cc.Run(ctx, dir)
+	res, err := cc.Run(ctx, dir)
+	// What has no place in a platform file the user wrote is the chart's.
+	at := func(l diag.List) {
+		for i, d := range l {
+			if d.Pos == "" || (tmp != "" && strings.HasPrefix(d.Pos, tmp)) {
+				l[i].Pos = file
+			}
+		}
+	}
+	var de *diag.Err
+	if errors.As(err, &de) {
+		at(de.List)
+	}
+	if res != nil {
+		at(res.Warnings)
+	}
+	return res, err
 }
 
 // addTo puts the chart into p; nil does nothing.

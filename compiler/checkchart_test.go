@@ -99,7 +99,7 @@ func TestCheckChart(t *testing.T) {
 	badTgz := filepath.Join(dir, "bad-chart-1.0.0.tgz")
 	packageChart(t, bad, "bad-chart", badTgz)
 	_, err = c.CheckChart(context.Background(), "", badTgz)
-	want := "release bad-chart: Pod/services/bad violates rule privileged"
+	want := badTgz + ": release bad-chart: Pod/services/bad violates rule privileged"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("bad chart: %v, want %q", err, want)
 	}
