@@ -143,8 +143,9 @@ func TestDockerOutcomes(t *testing.T) {
 }
 
 // TestDockerSIGTERM sends the process a real SIGTERM while two tasks run:
-// both are stopped and recorded cancelled, the one waiting for them never
-// starts, and no container is left running.
+// both are stopped and recorded cancelled (with the peak memory sampled
+// while they ran), the one waiting for them never starts, and no container
+// is left running.
 func TestDockerSIGTERM(t *testing.T) {
 	r, e := dockerRunner(t)
 	sleep := produce(nil)
@@ -155,18 +156,18 @@ func TestDockerSIGTERM(t *testing.T) {
 	})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	var mu sync.Mutex
-	running := 0
-	rec, err := Run(ctx, r, w, Options{RunDir: t.TempDir(), Progress: func(ev Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		if ev.State == StateRunning {
-			if running++; running == 2 {
-				// Give the containers a moment to start.
-				time.AfterFunc(time.Second, func() { syscall.Kill(os.Getpid(), syscall.SIGTERM) })
+	// SIGTERM once both containers run (and have been sampled a few times).
+	go func() {
+		for ctx.Err() == nil {
+			if len(strings.Fields(dockerPS(t, e.Host))) == 2 {
+				time.Sleep(500 * time.Millisecond)
+				syscall.Kill(os.Getpid(), syscall.SIGTERM)
+				return
 			}
+			time.Sleep(100 * time.Millisecond)
 		}
-	}})
+	}()
+	rec, err := Run(ctx, r, w, Options{RunDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,12 +182,21 @@ func TestDockerSIGTERM(t *testing.T) {
 		if err != nil || st.Phase == taskrun.PhaseRunning {
 			t.Errorf("task %s after SIGTERM: %+v, %v", id, st, err)
 		}
+		// It ran for a second: its memory was sampled.
+		if tr.PeakMemoryBytes <= 0 {
+			t.Errorf("task %s: no peak memory recorded", id)
+		}
 	}
-	out, err := exec.Command("docker", "-H", e.Host, "ps", "-q").CombinedOutput()
-	if err != nil {
-		t.Fatalf("docker ps: %v: %s", err, out)
-	}
-	if s := strings.TrimSpace(string(out)); s != "" {
+	if s := dockerPS(t, e.Host); s != "" {
 		t.Errorf("containers still running: %s", s)
 	}
+}
+
+// dockerPS lists the running containers' ids.
+func dockerPS(t *testing.T, host string) string {
+	out, err := exec.Command("docker", "-H", host, "ps", "-q").CombinedOutput()
+	if err != nil {
+		t.Errorf("docker ps: %v: %s", err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
