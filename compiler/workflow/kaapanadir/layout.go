@@ -48,6 +48,10 @@ type session struct {
 	icon    string
 	// unreadable is set when a file could not be read at all.
 	unreadable bool
+	// unconvertible are what Import cannot carry besides the reader's
+	// problems; literalPW the tasks with a literal registryPassword.
+	unconvertible diag.List
+	literalPW     map[string]bool
 }
 
 type chartInfo struct {

@@ -226,14 +226,18 @@ func pyBool(b bool) string {
 }
 
 // password maps registryPassword: Variable.get("<name>") names the
-// Airflow Variable pono's generated DAG reads too; a literal is kept so
-// that workflow.Compile refuses it.
+// Airflow Variable pono's generated DAG reads too; a literal is an error
+// and is dropped.
 func (s *session) password(t pydag.Task, r *workflow.Registry) {
 	v := t.RegistryPassword
 	switch {
 	case v == nil:
 	case v.Known():
-		r.Password = v.Text
+		// Never carried into pono's model (nor an import's output).
+		pos := s.dagPos(t.Args["registryPassword"])
+		s.errorf(pos, "task %s: registryPassword is a literal password; a password does not belong in a DAG: read it with Variable.get(\"<name>\") from an Airflow Variable backed by a Secret", t.ID)
+		s.unconvertible = append(s.unconvertible, diag.Diagnostic{Pos: pos, Subject: s.subject(), Message: "task " + t.ID + ": a literal registryPassword is not carried into pono's format, which names a Secret"})
+		s.literalPW[t.ID] = true
 	case v.Kind == pydag.Call && strings.HasSuffix("."+v.Func, ".Variable.get") && len(v.Args) == 1 && v.Args[0].Known():
 		r.PasswordSecret = workflow.SecretRef{Name: v.Args[0].Text}
 	default:
@@ -297,6 +301,11 @@ func (s *session) compile(b *built) {
 func (s *session) superseded(b *built, d diag.Diagnostic) bool {
 	if d.Message == "the workflow has no tasks" && !b.dag.Readable() {
 		return true
+	}
+	for id := range s.literalPW {
+		if d.Subject == "workflow "+s.name+": task "+id && strings.HasPrefix(d.Message, "names no Secret") {
+			return true
+		}
 	}
 	for c := range b.noPC {
 		if d.Subject == "workflow "+s.name+": container "+c && strings.HasPrefix(d.Message, "has no path") {

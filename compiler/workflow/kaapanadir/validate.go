@@ -67,7 +67,7 @@ func Validate(opts Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%s has no workflow-chart/ directory: %w (for a pono platform, run pono validate --schema-only DIR)", display, ErrNotWorkflowDir)
 	}
-	s := &session{d: d, name: filepath.Base(filepath.Clean(display))}
+	s := &session{d: d, name: filepath.Base(filepath.Clean(display)), literalPW: map[string]bool{}}
 	res := &Result{}
 	if s.structure() {
 		s.chartYAML()
@@ -93,6 +93,7 @@ func Validate(opts Options) (*Result, error) {
 	if s.unreadable {
 		res.Workflow = nil
 	}
+	res.Unconvertible = append(res.Unconvertible, s.unconvertible...)
 	res.Name = s.name
 	res.Diagnostics = s.diags.Sorted()
 	return res, nil
