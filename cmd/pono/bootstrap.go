@@ -18,7 +18,7 @@ import (
 func newBootstrapCmd(s streams) *cobra.Command {
 	var f reconcileFlags
 	var k kubeFlags
-	var release, image, interval, scheduleExpr, webhookFile, format string
+	var release, image, interval, scheduleExpr, webhookFile, ageKeyFile, format string
 	var waitPono bool
 	var installTimeout time.Duration
 	cmd := &cobra.Command{
@@ -77,6 +77,13 @@ func newBootstrapCmd(s streams) *cobra.Command {
 					return fmt.Errorf("--webhook-secret-file: %w", err)
 				}
 			}
+			if ageKeyFile != "" {
+				if in.AgeKey, err = safefs.ReadRegularFile(ageKeyFile, 0); err != nil {
+					return fmt.Errorf("--age-key-file: %w", err)
+				}
+				// The first reconcile runs here and decrypts with it too.
+				os.Setenv("SOPS_AGE_KEY_FILE", ageKeyFile)
+			}
 			in.Values = chartValues(f, opts, image, interval, scheduleExpr)
 
 			fmt.Fprintf(s.err, "installing pono into namespace %s\n", opts.Namespace)
@@ -126,6 +133,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 	fl.StringVar(&interval, "interval", "5m", "time between the in-cluster reconciler's cycles")
 	fl.StringVar(&scheduleExpr, "schedule", "", "cron schedule of the in-cluster reconciler (instead of --interval)")
 	fl.StringVar(&webhookFile, "webhook-secret-file", "", "shared secret for POST /webhook (default: keep the current one, or generate one)")
+	bindAgeKeyFile(cmd, &ageKeyFile)
 	fl.BoolVar(&waitPono, "wait-pono", true, "wait until pono's own Deployment is ready")
 	fl.DurationVar(&installTimeout, "install-timeout", 5*time.Minute, "time limit for installing pono itself")
 	fl.StringVarP(&format, "output", "o", "text", "report format: text, json or yaml")

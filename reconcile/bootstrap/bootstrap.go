@@ -40,6 +40,10 @@ type Options struct {
 	// "<release>-webhook". Nil keeps the value that Secret already has,
 	// or generates a random one the first time.
 	WebhookSecret []byte
+	// AgeKey holds the age identities that decrypt the platform's
+	// SOPS-encrypted files, stored in the Secret "<release>-age-key" (key
+	// keys.txt); the chart's sops.ageKeySecret points at it. Empty: none.
+	AgeKey []byte
 	// Wait waits until pono's Deployment is ready, within Timeout
 	// (default 5m), which also bounds the Helm operation.
 	Wait    bool

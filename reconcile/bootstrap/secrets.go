@@ -33,6 +33,8 @@ const (
 	KeyKeyring        = "keyring.asc"
 	KeyAllowedSigners = "allowed_signers"
 	KeyWebhookSecret  = "secret"
+	// KeyAgeKeys holds the age identities of SOPS-encrypted platform files.
+	KeyAgeKeys = "keys.txt"
 )
 
 var (
@@ -56,6 +58,7 @@ const (
 	roleGitAuth secretRole = iota
 	roleVerify
 	roleWebhook
+	roleAgeKey
 )
 
 // secretSpec is one Secret bootstrap keeps.
@@ -83,6 +86,12 @@ func planSecrets(opts Options) ([]secretSpec, error) {
 			return nil, err
 		}
 		out = append(out, secretSpec{role: roleVerify, name: opts.ReleaseName + "-verify", data: maps.Clone(opts.Verify)})
+	}
+	if len(opts.AgeKey) > 0 {
+		if !bytes.Contains(opts.AgeKey, []byte("AGE-SECRET-KEY-1")) {
+			return nil, errors.New("the age key file holds no age identity (a line AGE-SECRET-KEY-1...)")
+		}
+		out = append(out, secretSpec{role: roleAgeKey, name: opts.ReleaseName + "-age-key", data: map[string][]byte{KeyAgeKeys: bytes.Clone(opts.AgeKey)}})
 	}
 	// A webhook Secret named in Values is the caller's own; bootstrap
 	// neither writes nor reads it.

@@ -39,6 +39,10 @@ func desiredValues(opts Options, secrets []secretSpec) (map[string]any, error) {
 			set(v, signers, "verify", "allowedSigners")
 		case roleWebhook:
 			set(v, s.name, "webhook", "secret")
+		case roleAgeKey:
+			if err := setOwned(v, s.name, "sops", "ageKeySecret"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(secrets) > 0 {

@@ -107,3 +107,34 @@ func TestNamespacesFor(t *testing.T) {
 		})
 	}
 }
+
+// An age key becomes the Secret <release>-age-key, which the chart's
+// sops.ageKeySecret names; something that is no age identity is refused.
+func TestDesiredValuesAgeKey(t *testing.T) {
+	opts := Options{Values: map[string]any{"git": map[string]any{"url": "https://example.org/p.git"}},
+		AgeKey: []byte("# test\nAGE-SECRET-KEY-1QQQ\n")}.withDefaults()
+	specs, err := planSecrets(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, s := range specs {
+		if s.name == "pono-age-key" {
+			found = string(s.data[KeyAgeKeys]) == string(opts.AgeKey)
+		}
+	}
+	if !found {
+		t.Fatalf("no pono-age-key Secret with the key: %+v", specs)
+	}
+	specs[len(specs)-1].data = map[string][]byte{KeyWebhookSecret: []byte("hook")}
+	got, err := desiredValues(opts, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := got["sops"].(map[string]any); s["ageKeySecret"] != "pono-age-key" {
+		t.Errorf("sops values = %v", got["sops"])
+	}
+	if _, err := planSecrets(Options{AgeKey: []byte("age1notasecret\n")}.withDefaults()); err == nil || !strings.Contains(err.Error(), "holds no age identity") {
+		t.Errorf("a recipient instead of an identity: %v", err)
+	}
+}
