@@ -37,7 +37,7 @@ func (c *Compile) CheckChart(ctx context.Context, dir, file string) (*Result, er
 	}
 	ch, err := helmsdk.LoadArchiveBytes(b, file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s is not a packaged chart: %s", file, strings.TrimPrefix(err.Error(), "load chart archive "+file+": "))
 	}
 	tmp := ""
 	if dir == "" {
