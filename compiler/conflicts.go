@@ -17,13 +17,18 @@ type objectKey struct{ group, kind, namespace, name string }
 type owner struct {
 	release string
 	source  string
+	hook    bool
 }
 
 // objectOwners finds what apply would fail on: an object rendered twice in
 // one release (Helm's install fails on the second create) and an object of
 // two releases (Helm refuses to adopt an object another release owns).
-// Hooks are left out: Helm creates and deletes them around each event.
-// A List nested in a List is refused too: Helm's resource builder fails on it.
+// Hooks count across releases: a hook named like another release's object
+// or hook fails to be created, or (Helm's default before-hook-creation
+// policy) deletes the other release's. Within one release hooks are left
+// out of the duplicate check: Helm creates and deletes them one by one
+// around each event. A List nested in a List is refused too: Helm's
+// resource builder fails on it.
 type objectOwners map[objectKey]owner
 
 // add records the resources of rel and returns a message for each
@@ -41,20 +46,43 @@ func (w objectOwners) add(rel Release, objs []manifest.Object, scopes *manifest.
 		if o.ListDepth > 1 {
 			msgs = append(msgs, fmt.Sprintf("%s%s is in a List inside a List: Helm cannot apply nested Lists (it fails on the inner one)", id, o.Origin()))
 		}
-		if o.Hook || crdDir.MatchString(o.Source) {
+		if crdDir.MatchString(o.Source) {
 			continue
 		}
 		k := objectKey{o.Group(), o.Kind, ns, o.Name}
-		if src, ok := mine[k]; ok {
-			msgs = append(msgs, fmt.Sprintf("%s%s is rendered twice (also in %s): Helm fails installing a release with a duplicate object", id, o.Origin(), src))
-			continue
+		if !o.Hook {
+			if src, ok := mine[k]; ok {
+				msgs = append(msgs, fmt.Sprintf("%s%s is rendered twice (also in %s): Helm fails installing a release with a duplicate object", id, o.Origin(), src))
+				continue
+			}
+			mine[k] = o.Source
 		}
-		mine[k] = o.Source
-		if other, ok := w[k]; ok {
+		other, ok := w[k]
+		switch {
+		case ok && other.release == rel.Name:
+			// A hook of this release beside its own object: not a conflict
+			// between releases.
+		case ok && (o.Hook || other.hook):
+			msgs = append(msgs, fmt.Sprintf("%s%s is also %s of release %s (%s): a hook named like another release's object or hook fails to be created, or deletes it (Helm's before-hook-creation policy)", hookWord(o.Hook)+id, o.Origin(), hookArticle(other.hook), other.release, other.source))
+		case ok:
 			msgs = append(msgs, fmt.Sprintf("%s%s is also an object of release %s (%s): two releases cannot own one object, Helm refuses to install the second", id, o.Origin(), other.release, other.source))
-			continue
+		default:
+			w[k] = owner{release: rel.Name, source: o.Source, hook: o.Hook}
 		}
-		w[k] = owner{release: rel.Name, source: o.Source}
 	}
 	return msgs
+}
+
+func hookWord(hook bool) string {
+	if hook {
+		return "hook "
+	}
+	return ""
+}
+
+func hookArticle(hook bool) string {
+	if hook {
+		return "a hook"
+	}
+	return "an object"
 }

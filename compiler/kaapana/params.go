@@ -141,6 +141,10 @@ func ResolveParams(params []Param, given map[string]any, globals map[string]any)
 			out[p.Name] = d
 			continue
 		}
+		if msg := invalidDefault(p); msg != "" {
+			probs = append(probs, ParamProblem{p.Name, false, msg})
+			continue
+		}
 		probs = append(probs, ParamProblem{p.Name, false, fmt.Sprintf("missing parameter %q (%s%s): set it in parameters or provide it in the platform globals", p.Name, p.Type, describeDefinition(p))})
 	}
 	return out, probs
@@ -167,6 +171,20 @@ func usableDefault(p Param) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// invalidDefault says what is wrong with a chart's own default that is
+// set but is not a value of its type (a list_multi default not among the
+// options): the chart is wrong, not the platform, so "missing" would mislead.
+func invalidDefault(p Param) string {
+	if p.Default == nil {
+		return ""
+	}
+	_, msg := checkValue(p, p.Default)
+	if msg == "" {
+		return ""
+	}
+	return fmt.Sprintf("the chart's default for parameter %q is invalid: %s; set the parameter in parameters", p.Name, msg)
 }
 
 func checkValue(p Param, v any) (any, string) {

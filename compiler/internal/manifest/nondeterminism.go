@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// Varies replaces a value that differs between two renders in the
-// canonical output, so the compiled output stays byte-identical.
+// Varies replaces a value, or the part of a string, that differs between
+// two renders in the canonical output, so the compiled output stays
+// byte-identical.
 const Varies = "(pono: differs between renders)"
 
 // FieldDiff is a field whose value differs between two renders, or a map
@@ -165,7 +166,120 @@ func maskValue(a, b any, path string, fields *[]FieldDiff) any {
 		return a
 	}
 	*fields = append(*fields, FieldDiff{Field: path})
+	if as, ok := a.(string); ok {
+		if bs, ok := b.(string); ok {
+			return maskString(as, bs)
+		}
+	}
 	return Varies
+}
+
+// maskString is a with only the parts that differ from b replaced by
+// Varies, so a name (cert-init-x7q) or a configuration file with one
+// random secret stays readable. Strings are compared by words (runs of
+// letters and digits) and the single characters between them: a random
+// word is replaced whole, never cut where two draws happen to share a
+// letter, and a run of random words with the characters between them
+// (base64's '+' and '/', and its padding after them) becomes one marker,
+// so the result does not
+// depend on the draw. When the renders have different numbers of words,
+// everything between the common start and the common end is replaced,
+// once.
+func maskString(a, b string) string {
+	return absorbPadding(maskWords(a, b))
+}
+
+// absorbPadding drops the '=' that follow a marker: base64 padding, whose
+// length depends on the length of what was drawn (a password with a
+// multi-byte character).
+func absorbPadding(s string) string {
+	var out strings.Builder
+	for {
+		i := strings.Index(s, Varies)
+		if i < 0 {
+			out.WriteString(s)
+			return out.String()
+		}
+		out.WriteString(s[:i+len(Varies)])
+		s = strings.TrimLeft(s[i+len(Varies):], "=")
+	}
+}
+
+func maskWords(a, b string) string {
+	ta, tb := words(a), words(b)
+	var out strings.Builder
+	if len(ta) == len(tb) {
+		differs := make([]bool, len(ta))
+		for i := range ta {
+			differs[i] = ta[i] != tb[i]
+		}
+		// A character both draws happen to have between two random words
+		// (a base64 '+') is part of the random run: one marker for all.
+		for i := 1; i+1 < len(ta); i++ {
+			if !differs[i] && differs[i-1] && differs[i+1] && !isWord(ta[i]) {
+				differs[i] = true
+			}
+		}
+		for i := range ta {
+			switch {
+			case !differs[i]:
+				out.WriteString(ta[i])
+			case i == 0 || !differs[i-1]:
+				out.WriteString(Varies)
+			}
+		}
+		return out.String()
+	}
+	pre := 0
+	for pre < len(ta) && pre < len(tb) && ta[pre] == tb[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(ta)-pre && suf < len(tb)-pre && ta[len(ta)-1-suf] == tb[len(tb)-1-suf] {
+		suf++
+	}
+	for _, t := range ta[:pre] {
+		out.WriteString(t)
+	}
+	out.WriteString(Varies)
+	for _, t := range ta[len(ta)-suf:] {
+		out.WriteString(t)
+	}
+	return out.String()
+}
+
+func isWord(t string) bool {
+	c := t[0]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// words splits s into runs of ASCII letters and digits and the single
+// characters between them; joined they are s again.
+func words(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i < len(s); i++ {
+		alnum := isWord(s[i : i+1])
+		switch {
+		case alnum && start < 0:
+			start = i
+		case !alnum:
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+			n := 1
+			for i+n < len(s) && s[i+n]&0xC0 == 0x80 {
+				n++ // a multi-byte character stays whole
+			}
+			out = append(out, s[i:i+n])
+			i += n - 1
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
 }
 
 func joinPath(p, k string) string {

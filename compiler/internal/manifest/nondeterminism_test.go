@@ -44,7 +44,7 @@ func TestMaskDifferencesRandomNames(t *testing.T) {
 	if string(c1) != string(c2) {
 		t.Errorf("outputs differ:\n%s\n%s", c1, c2)
 	}
-	want := Differences{Fields: []FieldDiff{{"Job/s/" + Varies, "metadata.name", false, "c/templates/t.yaml"}}}
+	want := Differences{Fields: []FieldDiff{{"Job/s/job-" + Varies, "metadata.name", false, "c/templates/t.yaml"}}}
 	if diff := cmp.Diff(want, d); diff != "" {
 		t.Errorf("differences (-want +got):\n%s", diff)
 	}
@@ -68,5 +68,63 @@ func TestMaskDifferencesRandomCount(t *testing.T) {
 	}
 	if len(out) != 2 {
 		t.Errorf("output has %d objects, want 2", len(out))
+	}
+}
+
+// TestMaskDifferencesPartOfString: only the random part of a string is
+// masked (Kaapana's cert-init-{{ randAlphaNum 3 | lower }} Job, the cookie
+// secret inside oauth2-proxy.cfg), the rest stays readable, and the
+// output does not depend on the draw.
+func TestMaskDifferencesPartOfString(t *testing.T) {
+	render := func(name, secret string) []Object {
+		return mustParse(t, `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cert-init-`+name+`, namespace: s}
+data:
+  oauth2-proxy.cfg: |
+    provider = "oidc"
+    cookie_secret = "`+secret+`"
+    upstreams = ["http://app:8080/"]
+`)
+	}
+	want := "provider = \"oidc\"\ncookie_secret = \"" + Varies + "\"\nupstreams = [\"http://app:8080/\"]\n"
+	for _, draws := range [][4]string{
+		{"x7q", "Q2hhbmdlTWU0", "k2p", "b3RoZXJTZWNyZXQ"},
+		// base64 with '+' and '/' splits into different numbers of words:
+		// everything between the common start and end is masked once.
+		{"abc", "ab+cd/ef==", "zzz", "Zm9vYmFy"},
+	} {
+		out, d := MaskDifferences(render(draws[0], draws[1]), render(draws[2], draws[3]))
+		if got := out[0].Name; got != "cert-init-"+Varies {
+			t.Errorf("name %q, want cert-init-%s", got, Varies)
+		}
+		if got := out[0].Body["data"].(map[string]any)["oauth2-proxy.cfg"]; got != want {
+			t.Errorf("cfg:\n%s\nwant:\n%s", got, want)
+		}
+		if len(d.Fields) != 2 {
+			t.Errorf("differences %+v, want the name and the cfg", d.Fields)
+		}
+	}
+}
+
+func TestMaskString(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"same", "same", "same"},
+		{"job-abc", "job-xyz", "job-" + Varies},
+		// Draws sharing a first letter are masked whole, as any other.
+		{"job-abc", "job-axy", "job-" + Varies},
+		{"a-1-b-2", "a-3-b-4", "a-" + Varies + "-b-" + Varies},
+		{"x: é1", "x: é2", "x: é" + Varies},
+		{"pre a/b post", "pre c post", "pre " + Varies + " post"},
+		// base64 draws: with or without '+' and '/', at any place, the
+		// same single marker.
+		{"ab+cd=", "ef+gh=", Varies},
+		{"ab+cd=", "ef/gh=", Varies},
+		{"ab+cd=", "efgh", Varies},
+		{`x = "abcd=="`, `x = "efgh"`, `x = "` + Varies + `"`},
+	} {
+		if got := maskString(c.a, c.b); got != c.want {
+			t.Errorf("maskString(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
 	}
 }
