@@ -132,3 +132,24 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecrypt is the compile-time cost of one SOPS file of three
+// values (docs/benchmarks.md): age unwraps the data key, then each value
+// and the MAC are AES-GCM decrypted.
+func BenchmarkDecrypt(b *testing.B) {
+	key, rcpt := sopstest.NewIdentity()
+	enc, err := sopstest.Encrypt([]byte("globals:\n  credentials_minio_password: a\n  credentials_keycloak_admin_password: b\n  credentials_grafana_password: c\n"), false, rcpt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(b.TempDir(), "keys.txt")
+	if err := os.WriteFile(p, []byte(key), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	keys := sopsfile.NewKeys(p)
+	for b.Loop() {
+		if _, err := sopsfile.Decrypt("s.sops.yaml", enc, false, keys); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
