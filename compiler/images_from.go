@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"strings"
-
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/workflow"
 	"github.com/pono-gitops/pono/internal/ociimage"
@@ -18,11 +16,5 @@ func (b *build) imageFile(image string) ([]byte, error) {
 // registryAuth are the platform's registry credentials (registry.username
 // and registry.password) for its registry's host.
 func (b *build) registryAuth() map[string]ociimage.Auth {
-	r := b.p.Registry
-	if r.URL == "" || (r.Username == "" && r.Password == "") {
-		return nil
-	}
-	u := strings.TrimPrefix(strings.TrimPrefix(r.URL, "https://"), "http://")
-	host, _, _ := strings.Cut(u, "/")
-	return map[string]ociimage.Auth{host: {Username: r.Username, Password: r.Password}}
+	return ociimage.AuthFor(b.p.Registry.URL, b.p.Registry.Username, b.p.Registry.Password)
 }

@@ -20,7 +20,10 @@ type taskRunFlags struct {
 	noMonitor bool
 	output    string
 	pcFile    string
-	strict    bool
+	// fromRegistry reads the image's processing-container.json from its
+	// registry, no container started.
+	fromRegistry bool
+	strict       bool
 	// timeout bounds waiting for the task (--watch, --wait).
 	timeout time.Duration
 }
@@ -56,7 +59,7 @@ func newTaskRunCmd(s streams) *cobra.Command {
 			}
 			defer r.Close()
 			ctx := cmd.Context()
-			plan, err := r.Prepare(ctx, args[0], taskrun.PrepareOptions{ProcessingContainerFile: f.pcFile, Strict: f.strict})
+			plan, err := r.Prepare(ctx, args[0], taskrun.PrepareOptions{ProcessingContainerFile: f.pcFile, FromRegistry: f.fromRegistry, Strict: f.strict})
 			if err != nil {
 				return err
 			}
@@ -126,6 +129,7 @@ func newTaskRunCmd(s streams) *cobra.Command {
 	fs.BoolVar(&f.noMonitor, "no-monitor-memory", false, "do not monitor memory (the default)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the run record (JSON) to this file (default ./task_run-<id>.json)")
 	fs.StringVar(&f.pcFile, "processing-container", "", "take the template from this processing-container.json instead of the image")
+	fs.BoolVar(&f.fromRegistry, "from-registry", false, "read the image's /processing-container.json from its registry (with the task's registry credentials) instead of starting a container")
 	fs.BoolVar(&f.strict, "strict", false, "unknown and duplicate keys in the task are errors")
 	fs.DurationVar(&f.timeout, "timeout", 0, "with --watch, --wait or --monitor-memory: give up waiting after this long (0: no limit)")
 	return cmd

@@ -196,3 +196,14 @@ func Normalize(ref string) string {
 	}
 	return r.Name()
 }
+
+// AuthFor is the credentials for the registry of url (a registry, or a
+// registry with a path: registry.example.org/kaapana); nil without any.
+func AuthFor(url, username, password string) map[string]Auth {
+	if url == "" || (username == "" && password == "") {
+		return nil
+	}
+	u := strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://")
+	host, _, _ := strings.Cut(u, "/")
+	return map[string]Auth{host: {Username: username, Password: password}}
+}

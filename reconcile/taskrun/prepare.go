@@ -14,7 +14,10 @@ type PrepareOptions struct {
 	// ProcessingContainerFile is a processing-container.json to take the
 	// template from instead of reading it from the image.
 	ProcessingContainerFile string
-	Strict                  bool
+	// FromRegistry reads the image's /processing-container.json from its
+	// registry instead of through a container (docker, or an extract pod).
+	FromRegistry bool
+	Strict       bool
 	// Lookup resolves {{ env.NAME }}; nil uses the process environment.
 	Lookup taskapi.LookupFunc
 	// Measure sizes channels for scale rules; nil measures host paths.
@@ -55,7 +58,12 @@ func (r *Runner) Prepare(ctx context.Context, taskFile string, opts PrepareOptio
 	}
 	plan := &Plan{Warnings: rep.Warnings()}
 	if task.TaskTemplate.Inline == nil && pc == nil {
-		b, err := r.ProcessingContainer(ctx, task.Image)
+		var b []byte
+		if opts.FromRegistry {
+			b, err = processingContainerFromRegistry(ctx, task)
+		} else {
+			b, err = r.ProcessingContainer(ctx, task.Image)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read the template %q from image %s: %w", task.TaskTemplate.Identifier, task.Image, err)
 		}
