@@ -71,7 +71,8 @@ type PCSource struct {
 	// processing-containers/<c>/processing-container.json layout.
 	Path string `json:"path,omitempty"`
 	// FromImage reads /processing-container.json from the image itself
-	// (as Kaapana's Task API does); reserved, refused until it is built.
+	// (as Kaapana's Task API does), in its registry; the compiler pins the
+	// image's digest in pono.lock (Input.ImageFile).
 	FromImage bool `json:"from_image,omitempty"`
 }
 
