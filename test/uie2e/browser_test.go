@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
-	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/gitops"
 	"github.com/pono-gitops/pono/reconcile/ui"
@@ -315,44 +314,15 @@ func scenario(t *testing.T, b *browser, p string) {
 	repo.Commit(t, files(p, "hello", ""), "first platform")
 	repo.Push(t)
 
-	r, err := gitops.New(&gitops.Config{RESTConfig: c.RESTConfig()}, gitops.Options{
+	r, base, next := serve(t, c.RESTConfig(), gitops.Options{
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(),
 		Apply: func(a *reconcile.Apply) { a.Timeout = time.Minute },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	cycles := make(chan *gitops.CycleReport, 10)
-	every, _ := schedule.Every(time.Hour)
-	done := make(chan error, 1)
-	go func() {
-		done <- r.Run(ctx, gitops.RunOptions{Schedule: every, Listen: "127.0.0.1:0", TriggerToken: []byte(token),
-			Ready: func(a string) { ready <- a }, OnCycle: func(rep *gitops.CycleReport) { cycles <- rep }})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("reconciler: %v", err)
-	}
-	next := func() *gitops.CycleReport {
-		select {
-		case rep := <-cycles:
-			return rep
-		case <-time.After(3 * time.Minute):
-			t.Fatal("no cycle within 3m")
-			return nil
-		}
-	}
+	}, []byte(token))
 	if rep := next(); rep.Result != gitops.Failed {
 		t.Fatalf("first cycle = %s (%v), want failed (bad is refused)", rep.Result, rep.Err)
 	}
-	base := "http://" + addr
 
 	// The table lists every release with the right states.
 	b.open(t, base+"/ui/", "#extensions")

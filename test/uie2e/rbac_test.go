@@ -57,13 +57,13 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	srv := gitserver.StartHTTP(t, repo.Root, gitUser, gitPass)
 	commit := repo.Commit(t, files(p, "hello", ""), "first platform")
 	repo.Push(t)
-	base, next := serve(t, sa, gitops.Options{
+	_, base, next := serve(t, sa, gitops.Options{
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-0",
 		// As the chart runs it: --restrict-namespaces.
 		Apply: func(a *reconcile.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
-	})
+	}, nil)
 	// bad is refused by the API server's validation, not by RBAC.
 	if rep := next(); rep.Result != gitops.Failed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
 		t.Fatalf("first cycle = %s (%v), want failed on bad's invalid object name alone", rep.Result, rep.Err)
@@ -134,12 +134,12 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	// in observe mode plans a new commit and the page shows the plan.
 	planned := repo.Commit(t, files(p, "bonjour", ""), "say bonjour")
 	repo.Push(t)
-	base, next = serve(t, sa, gitops.Options{
+	_, base, next = serve(t, sa, gitops.Options{
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform", Mode: gitops.ModeObserve,
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-1",
 		Apply: func(a *reconcile.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
-	})
+	}, nil)
 	if rep := next(); rep.Result != gitops.Planned {
 		t.Fatalf("observe cycle = %s (%v), want planned", rep.Result, rep.Err)
 	}
@@ -165,8 +165,9 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 }
 
 // serve runs a reconciler as cfg's user on a loopback port until the
-// test ends; next waits for its next cycle.
-func serve(t *testing.T, cfg *rest.Config, opts gitops.Options) (base string, next func() *gitops.CycleReport) {
+// test ends (with trigger token, when not nil); next waits for its next
+// cycle.
+func serve(t *testing.T, cfg *rest.Config, opts gitops.Options, token []byte) (r *gitops.Reconciler, base string, next func() *gitops.CycleReport) {
 	t.Helper()
 	r, err := gitops.New(&gitops.Config{RESTConfig: cfg}, opts)
 	if err != nil {
@@ -178,7 +179,7 @@ func serve(t *testing.T, cfg *rest.Config, opts gitops.Options) (base string, ne
 	every, _ := schedule.Every(time.Hour)
 	done := make(chan error, 1)
 	go func() {
-		done <- r.Run(ctx, gitops.RunOptions{Schedule: every, Listen: "127.0.0.1:0",
+		done <- r.Run(ctx, gitops.RunOptions{Schedule: every, Listen: "127.0.0.1:0", TriggerToken: token,
 			Ready: func(a string) { ready <- a }, OnCycle: func(rep *gitops.CycleReport) { cycles <- rep }})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
@@ -188,7 +189,7 @@ func serve(t *testing.T, cfg *rest.Config, opts gitops.Options) (base string, ne
 	case err := <-done:
 		t.Fatalf("reconciler: %v", err)
 	}
-	return base, func() *gitops.CycleReport {
+	return r, base, func() *gitops.CycleReport {
 		t.Helper()
 		select {
 		case rep := <-cycles:
