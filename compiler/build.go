@@ -348,7 +348,7 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 				ppath = append(append(append(spec.Path{}, r.extPath...), "parameters"), pr.Param)
 			}
 		}
-		b.errAt(ppath, subject, "%s (chart %s %s)", pr.Message, r.rc.meta.Name, r.rc.meta.Version)
+		b.errAt(ppath, subject, "%s (chart %s %s)", b.paramMessage(r, pr), r.rc.meta.Name, r.rc.meta.Version)
 	}
 	sensitive := b.userSensitive(r, subject, globals)
 	if len(probs) > 0 {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -42,6 +43,9 @@ type Config struct {
 	once      sync.Once
 	client    *helmsdk.Client
 	clientErr error
+	// redact hides the sensitive values of the platform last executed in
+	// Helm's debug log (log_redact.go).
+	redact atomic.Pointer[redactor]
 
 	// rel and kube replace the Helm client in the engine's unit tests.
 	rel  releaser
@@ -52,7 +56,7 @@ func (c *Config) logger() *slog.Logger {
 	if c.Logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return c.Logger
+	return slog.New(&redactingHandler{inner: c.Logger.Handler(), cur: &c.redact})
 }
 
 // Client returns the Helm release client of this Config, built on first
@@ -193,6 +197,7 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 	log := a.cfg.logger()
 	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
 		lease: &leaser{cs: kube, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
+	a.cfg.redact.Store(ex.redact)
 	rep.Results = ex.run(ctx, p)
 	rep.Duration = time.Since(began)
 	return rep, failures(rep)

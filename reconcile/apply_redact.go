@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -25,6 +26,14 @@ func newRedactor(res *compiler.Result) *redactor {
 				cur = m[k]
 			}
 			collectStrings(cur, &r.secrets)
+		}
+	}
+	// Their URL-encoded forms too: an error may quote a URL.
+	for _, x := range r.secrets {
+		for _, enc := range []string{url.QueryEscape(x), url.PathEscape(x)} {
+			if enc != x {
+				r.secrets = append(r.secrets, enc)
+			}
 		}
 	}
 	// Longest first, so a secret containing another is hidden whole.

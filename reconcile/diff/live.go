@@ -85,7 +85,7 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	masker := newMasker(res, vr.Result)
+	masker := newMasker(res, vr.Result, storedValues(ctx, h, res, p))
 	for _, step := range p.Steps {
 		rel, hasRel := res.Release(step.Name)
 		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
