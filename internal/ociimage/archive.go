@@ -44,13 +44,8 @@ func (s *seekCounter) Seek(off int64, whence int) (int64, error) {
 }
 
 func openArchive(file string, lim Limits) (*archive, error) {
-	f, err := safefs.OpenRegularFile(file)
+	f, fi, err := safefs.OpenRegularFile(file)
 	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	a := &archive{f: f, display: file, entries: map[string]*tar.Header{}, offsets: map[string]int64{}}
