@@ -141,6 +141,10 @@ func newWorkflowRunCmd(s streams) *cobra.Command {
 	f.compile.bind(cmd)
 	f.conn.bind(cmd, flagMode|flagNetwork|flagNamespace|flagStartupTimeout|flagPullSecrets|flagGrace)
 	fs := cmd.Flags()
+	// Here the pull secrets are the task pods' too, as KaapanaTaskOperator's
+	// registry-secret is.
+	fs.Lookup("image-pull-secret").Usage = "k8s: pull secret of every task pod, after the task's own registry secret (default registry-secret)"
+	fs.Lookup("namespace").Usage = "k8s: namespace of the task pods (default: the conf's project_form.kubernetes_namespace, then project-admin)"
 	fs.StringVar(&f.runDir, "run-dir", "", "run directory: channels, task files and records (default workflow-runs/NAME-<UTC time>); rerunning into it is idempotent")
 	fs.IntVar(&f.parallel, "parallel", workflowrun.DefaultParallel, "how many tasks run at once")
 	fs.StringArrayVar(&f.sets, "set", nil, "TASK.VAR=value: an env value for a task (wins over --conf, the platform and the template)")

@@ -2,8 +2,10 @@ package workflowrun
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +107,15 @@ func TestK8sPods(t *testing.T) {
 	}
 	if _, err := cs.CoreV1().Secrets(ns).Get(t.Context(), "manual-1-b-secret", metav1.GetOptions{}); err != nil {
 		t.Errorf("registry secret: %v", err)
+	}
+	// The password is in b's own record, not in the workflow's, which
+	// `pono workflow status -o json` prints.
+	wr, err := os.ReadFile(filepath.Join(dir, RecordFile))
+	if err != nil || strings.Contains(string(wr), "s3cret") {
+		t.Errorf("the workflow record holds the registry password (or cannot be read: %v)", err)
+	}
+	if tr, err := taskrun.ReadRecord(filepath.Join(dir, TaskRecordFile("b"))); err != nil || tr.Task.Config.RegistryPassword != "s3cret" {
+		t.Errorf("b's task record: %v", err)
 	}
 	pods, err := cs.CoreV1().Pods(ns).List(t.Context(), metav1.ListOptions{})
 	if err != nil {
