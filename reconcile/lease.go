@@ -35,10 +35,20 @@ type leaseHeld struct {
 	Waited time.Duration
 }
 
-func defaultIdentity() string {
+// DefaultIdentity names this process as the holder of a release Lease, the
+// GitOps leader-election Lease and the source of its events when none is
+// configured. The format is pono@<host>/<pid>/<nonce>: "pono@" tells a
+// reader of `kubectl get lease` which tool holds it, host and pid find the
+// process, and the nonce keeps two appliers in one process (replicas in a
+// test binary, a reconciler next to an apply) from sharing an identity, which
+// would let one take over the other's lease as its own.
+func DefaultIdentity() string {
 	h, _ := os.Hostname()
 	return fmt.Sprintf("pono@%s/%d/%d", h, os.Getpid(), time.Now().UnixNano()%1e6)
 }
+
+// defaultIdentity forwards to DefaultIdentity for callers not yet renamed.
+var defaultIdentity = DefaultIdentity
 
 func leaseName(release string) string { return LeasePrefix + release }
 

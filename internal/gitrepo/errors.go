@@ -130,9 +130,11 @@ func isTransportFailure(err error) bool {
 		errors.Is(err, transport.ErrRepositoryNotFound) || errors.Is(err, transport.ErrEmptyRemoteRepository)
 }
 
-// redactURL hides a password embedded in a URL (https://user:pass@host).
-// scp-like addresses (git@host:path) carry no password.
-func redactURL(raw string) string {
+// RedactURL hides a password embedded in a repository address
+// (https://user:pass@host becomes https://user:xxxxx@host), keeping the user
+// name so the address still says which account is used. scp-like addresses
+// (git@host:path) carry no password and are returned as they are.
+func RedactURL(raw string) string {
 	if u, err := url.Parse(raw); err == nil && u.Scheme != "" && u.Host != "" {
 		return u.Redacted()
 	}

@@ -71,11 +71,11 @@ func NewRemote(opts RemoteOptions) (*Remote, error) {
 		return nil, errors.New("git remote: empty URL")
 	}
 	if opts.CacheDir == "" {
-		return nil, fmt.Errorf("git remote %s: no cache directory", redactURL(opts.URL))
+		return nil, fmt.Errorf("git remote %s: no cache directory", RedactURL(opts.URL))
 	}
 	r := &Remote{
 		url:     opts.URL,
-		display: redactURL(opts.URL),
+		display: RedactURL(opts.URL),
 		auth:    opts.Auth,
 		log:     opts.Logger,
 		timeout: opts.Timeout,

@@ -153,7 +153,7 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 		opts.CacheDir = compiler.DefaultCacheDir()
 	}
 	if opts.Identity == "" {
-		opts.Identity = defaultIdentity()
+		opts.Identity = reconcile.DefaultIdentity()
 	}
 	ref, err := gitrepo.ParseRef(opts.Ref)
 	if err != nil {
@@ -183,7 +183,7 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 		metric: newMetrics(),
 		now:    time.Now,
 	}
-	r.last = Status{Repo: redactURL(opts.RepoURL), Ref: opts.Ref, Path: opts.Path, Env: opts.Env, Mode: opts.Mode, Reconciler: opts.Identity}
+	r.last = Status{Repo: gitrepo.RedactURL(opts.RepoURL), Ref: opts.Ref, Path: opts.Path, Env: opts.Env, Mode: opts.Mode, Reconciler: opts.Identity}
 	return r, nil
 }
 

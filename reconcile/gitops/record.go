@@ -3,8 +3,6 @@ package gitops
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"os"
 )
 
 // record publishes a cycle: metrics always, the status ConfigMap when it
@@ -72,18 +70,3 @@ func (r *Reconciler) record(ctx context.Context, rep *CycleReport) {
 
 // Status returns the status as of the last cycle.
 func (r *Reconciler) Status() Status { return r.last }
-
-func defaultIdentity() string {
-	h, _ := os.Hostname()
-	return fmt.Sprintf("%s_%d", h, os.Getpid())
-}
-
-// redactURL drops credentials written into a repository URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
-}
