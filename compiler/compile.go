@@ -177,6 +177,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		return nil, err
 	}
 	b.diags = append(b.diags, b.resolver.Problems()...)
+	b.scrubSecrets()
 	if b.diags.HasErrors() {
 		return nil, b.diags.AsError()
 	}

@@ -125,6 +125,21 @@ func MaskSet(results ...*Result) *mask.Set {
 	return s
 }
 
+// scrubSecrets hides the values of SOPS files in every message: a check
+// or a chart's own error may quote a value.
+func (b *build) scrubSecrets() {
+	if len(b.p.SecretValues) == 0 {
+		return
+	}
+	set := mask.New()
+	for _, v := range b.p.SecretValues {
+		set.AddSecret(v)
+	}
+	for i := range b.diags {
+		b.diags[i].Message = set.Scrub(b.diags[i].Message)
+	}
+}
+
 // warnLiteralCredentials passes on what loading found: credentials
 // written in clear in plain platform files.
 func (b *build) warnLiteralCredentials() {

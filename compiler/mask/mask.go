@@ -76,6 +76,13 @@ func (s *Set) addStrings(v any) {
 	}
 }
 
+// AddSecret records a secret value that has no path (yet): its strings
+// are scrubbed from text.
+func (s *Set) AddSecret(v any) {
+	s.addStrings(v)
+	sort.SliceStable(s.secrets, func(i, j int) bool { return len(s.secrets[i]) > len(s.secrets[j]) })
+}
+
 // Empty reports whether the set hides nothing.
 func (s *Set) Empty() bool { return len(s.paths) == 0 }
 

@@ -162,7 +162,7 @@ func (r *Remote) resolveSemver(ref Ref, refs *remoteRefs) (Head, error) {
 	}
 	if len(versions) == 0 {
 		return Head{}, newError(ErrRefNotFound, nil, "git ls-remote %s: no tag matches semver %q: the repository has no version tags (tags: %s)",
-			r.display, ref.Name, listSome(sortedKeys(refs.tags)))
+			r.display, ref.Name, listSome(slices.Sorted(maps.Keys(refs.tags))))
 	}
 	slices.SortFunc(versions, func(a, b *semver.Version) int { return b.Compare(a) })
 	names := make([]string, len(versions))
@@ -176,7 +176,7 @@ func (r *Remote) resolveSemver(ref Ref, refs *remoteRefs) (Head, error) {
 // refNotFound says what the remote has instead.
 func (r *Remote) refNotFound(what string, refs *remoteRefs) error {
 	return newError(ErrRefNotFound, nil, "git ls-remote %s: %s not found (branches: %s; tags: %s)",
-		r.display, what, listSome(sortedKeys(refs.branches)), listSome(sortedKeys(refs.tags)))
+		r.display, what, listSome(slices.Sorted(maps.Keys(refs.branches))), listSome(slices.Sorted(maps.Keys(refs.tags))))
 }
 
 // listSome lists up to ten names, saying how many more there are.
@@ -190,5 +190,3 @@ func listSome(names []string) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
 }
-
-func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

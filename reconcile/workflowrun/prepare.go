@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,7 +150,7 @@ func applyEnv(task *taskapi.Task, tmpl *taskapi.TaskTemplate, id string, vals []
 // applyDirs binds --input directories to input channels nothing upstream
 // feeds.
 func applyDirs(task *taskapi.Task, tmpl *taskapi.TaskTemplate, id string, dirs map[string]string) error {
-	for _, ch := range sortedKeys(dirs) {
+	for _, ch := range slices.Sorted(maps.Keys(dirs)) {
 		if !slices.ContainsFunc(tmpl.Inputs, func(m taskapi.IOMount) bool { return m.Name == ch }) {
 			names := make([]string, 0, len(tmpl.Inputs))
 			for _, m := range tmpl.Inputs {
@@ -183,13 +184,4 @@ func upstreamOf(hostPath string) string {
 func within(dir, p string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

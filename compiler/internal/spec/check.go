@@ -2,7 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -238,7 +239,7 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 			return d
 		}
 		out := make(map[string]any, len(m))
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			child := append(p[:len(p):len(p)], k)
 			if !n.v.Allows(cue.Str(k)) {
 				c.errIn(child, p, true, "%s", badName(k, n.keyDesc))
@@ -257,7 +258,7 @@ func (c *checker) check(n *schemaNode, d any, p Path) any {
 			return d
 		}
 		out := make(map[string]any, len(n.fields))
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if _, known := n.fields[k]; known {
 				continue
 			}
@@ -323,15 +324,6 @@ func (c *checker) mapping(d any, p Path) (map[string]any, bool) {
 	}
 	c.errAt(p, false, "must be a mapping, not %s", show(d))
 	return nil, false
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // badName says why k is not a valid name; desc is what the names of this

@@ -99,7 +99,8 @@ func load(ctx context.Context, dir, env string) (*Loaded, error) {
 	if err := evalCUELayers(ctx, layers); err != nil {
 		return nil, err
 	}
-	return finish(ctx, layers)
+	l, err := finish(ctx, layers)
+	return l, scrubbed(err, layers)
 }
 
 func openEnv(ctx context.Context, root *safefs.Dir, dir, env string) (*layer, error) {
@@ -309,7 +310,7 @@ func finish(ctx context.Context, layers []*layer) (*Loaded, error) {
 		return nil, errors.New("platform: the checked description cannot be decoded")
 	}
 	sort.Strings(files)
-	p.Secrets, p.LoadWarnings = secrets.paths, secrets.warnings
+	p.Secrets, p.SecretValues, p.LoadWarnings = secrets.paths, secrets.values, secrets.warnings
 	return &Loaded{Platform: p, Positions: merged.pos, Files: files}, nil
 }
 

@@ -60,6 +60,7 @@ func decodeFile(ctx context.Context, f *srcFile, isJSON bool) (*fileData, error)
 // written in plain files.
 type secretScan struct {
 	paths    []Path
+	values   []any
 	warnings diag.List
 }
 
@@ -72,6 +73,7 @@ func scanSecrets(layers []*layer) secretScan {
 			walkLeaves(fd.data, nil, func(p Path, v any) {
 				if fd.secret {
 					s.paths = append(s.paths, p)
+					s.values = append(s.values, v)
 					return
 				}
 				if str, ok := v.(string); ok && str != "" && len(p) > 0 && mask.IsCredentialName(p[len(p)-1]) {
@@ -83,6 +85,27 @@ func scanSecrets(layers []*layer) secretScan {
 	}
 	sort.Slice(s.paths, func(i, j int) bool { return s.paths[i].key() < s.paths[j].key() })
 	return s
+}
+
+// scrubbed hides the values of SOPS files in the messages of err: a
+// value that fails a check is quoted by the check.
+func scrubbed(err error, layers []*layer) error {
+	var de *diag.Err
+	if !errors.As(err, &de) {
+		return err
+	}
+	values := scanSecrets(layers).values
+	if len(values) == 0 {
+		return err
+	}
+	set := mask.New()
+	for _, v := range values {
+		set.AddSecret(v)
+	}
+	for i := range de.List {
+		de.List[i].Message = set.Scrub(de.List[i].Message)
+	}
+	return err
 }
 
 // walkLeaves calls f for every value that is not a mapping; a list is a

@@ -27,6 +27,8 @@ type Platform struct {
 	// Secrets are the paths whose values came from SOPS-encrypted files:
 	// sensitive wherever they go.
 	Secrets []Path `json:"-"`
+	// SecretValues are those values, for scrubbing messages.
+	SecretValues []any `json:"-"`
 	// LoadWarnings are literal credentials found in plain files.
 	LoadWarnings diag.List `json:"-"`
 }
