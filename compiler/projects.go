@@ -28,10 +28,25 @@ func (b *build) checkProjects() {
 	}
 }
 
-// projectGlobals are what Kaapana injects into a multi-installable launch
-// from the UI's Project header: global.project_name and global.project_id
-// (left out when the platform does not declare the project's id).
-func (b *build) projectGlobals(ext spec.Extension, inst string) map[string]any {
+// DefaultProject is the project Kaapana creates at installation, where an
+// instance runs unless it names another.
+const DefaultProject = spec.DefaultProject
+
+// ProjectInfo is a project and what follows from it in Kaapana: the
+// namespace its instances' jobs run in, its MinIO bucket and its
+// OpenSearch index (Kaapana's access-information-interface derives all
+// three from the name).
+type ProjectInfo struct {
+	Name      string `json:"name"`
+	ID        string `json:"id,omitempty"`
+	Namespace string `json:"namespace"`
+	Bucket    string `json:"bucket"`
+	Index     string `json:"index"`
+}
+
+// projectOf is the project an instance runs in: the instance's, else the
+// extension's, else Kaapana's admin project.
+func (b *build) projectOf(ext spec.Extension, inst string) ProjectInfo {
 	name := ext.Instances[inst].Project
 	if name == "" {
 		name = ext.Project
@@ -39,9 +54,29 @@ func (b *build) projectGlobals(ext spec.Extension, inst string) map[string]any {
 	if name == "" {
 		name = spec.DefaultProject
 	}
-	g := map[string]any{"project_name": name}
-	if id := b.p.Projects[name].ID; id != "" {
-		g["project_id"] = id
+	return ProjectInfo{Name: name, ID: b.p.Projects[name].ID, Namespace: "project-" + name, Bucket: "project-" + name, Index: "project_" + name}
+}
+
+// instanceProjects are the projects of ext's instances, by instance.
+func (b *build) instanceProjects(ext spec.Extension) map[string]ProjectInfo {
+	if len(ext.Instances) == 0 {
+		return nil
+	}
+	out := map[string]ProjectInfo{}
+	for inst := range ext.Instances {
+		out[inst] = b.projectOf(ext, inst)
+	}
+	return out
+}
+
+// projectGlobals are what Kaapana injects into a multi-installable launch
+// from the UI's Project header: global.project_name and global.project_id
+// (left out when the platform does not declare the project's id).
+func (b *build) projectGlobals(ext spec.Extension, inst string) map[string]any {
+	p := b.projectOf(ext, inst)
+	g := map[string]any{"project_name": p.Name}
+	if p.ID != "" {
+		g["project_id"] = p.ID
 	}
 	return g
 }

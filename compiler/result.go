@@ -40,16 +40,19 @@ type PlatformInfo struct {
 
 // ExtensionInfo is one row of `pono ext list`.
 type ExtensionInfo struct {
-	Name       string          `json:"name"`
-	Chart      string          `json:"chart"`
-	Version    string          `json:"version"`
-	Kind       string          `json:"kind"`
-	Stability  string          `json:"stability"`
-	Multi      bool            `json:"multiInstallable"`
-	GPU        bool            `json:"gpu"`
-	Internal   bool            `json:"internal"`
-	Instances  []string        `json:"instances,omitempty"`
-	Parameters []kaapana.Param `json:"parameters,omitempty"`
+	Name      string   `json:"name"`
+	Chart     string   `json:"chart"`
+	Version   string   `json:"version"`
+	Kind      string   `json:"kind"`
+	Stability string   `json:"stability"`
+	Multi     bool     `json:"multiInstallable"`
+	GPU       bool     `json:"gpu"`
+	Internal  bool     `json:"internal"`
+	Instances []string `json:"instances,omitempty"`
+	// Projects are the instances' projects, by instance, with what
+	// follows from each (namespace, bucket, index).
+	Projects   map[string]ProjectInfo `json:"projects,omitempty"`
+	Parameters []kaapana.Param        `json:"parameters,omitempty"`
 	// Tasks and Containers are set for workflows: task ids in dependency
 	// order, container names sorted.
 	Tasks      []string `json:"tasks,omitempty"`
@@ -77,7 +80,7 @@ func (b *build) extensionInfo(name string, ext spec.Extension, rc resolvedChart)
 	return ExtensionInfo{
 		Name: name, Chart: rc.meta.Name, Version: rc.chart.Version(), Kind: rc.meta.Kind,
 		Stability: rc.meta.Stability(), Multi: rc.meta.MultiInstallable, GPU: rc.meta.GPU,
-		Internal: rc.meta.Internal, Instances: sortedKeys(ext.Instances), Parameters: rc.meta.Params,
+		Internal: rc.meta.Internal, Instances: sortedKeys(ext.Instances), Projects: b.instanceProjects(ext), Parameters: rc.meta.Params,
 	}
 }
 

@@ -70,7 +70,7 @@ func printExtensions(w io.Writer, format string, exts []compiler.ExtensionInfo) 
 		}
 		inst := "-"
 		if len(e.Instances) > 0 {
-			inst = strings.Join(e.Instances, ",")
+			inst = strings.Join(instanceCells(e), ",")
 		}
 		var params []string
 		for _, p := range e.Parameters {
@@ -85,4 +85,18 @@ func printExtensions(w io.Writer, format string, exts []compiler.ExtensionInfo) 
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Chart, e.Kind, e.Version, e.Stability, multi, inst, ps)
 	}
 	return tw.Flush()
+}
+
+// instanceCells name each instance, with @project for an instance outside
+// Kaapana's default admin project (-o json and yaml give each project's
+// namespace, bucket and index).
+func instanceCells(e compiler.ExtensionInfo) []string {
+	out := make([]string, len(e.Instances))
+	for i, inst := range e.Instances {
+		out[i] = inst
+		if p, ok := e.Projects[inst]; ok && p.Name != compiler.DefaultProject {
+			out[i] += "@" + p.Name
+		}
+	}
+	return out
 }
