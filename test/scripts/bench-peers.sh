@@ -40,6 +40,8 @@
 #   RUNS=3       repeat everything (fresh clusters each time); medians reported
 #   FIGURES_OUT  also write every figure as "key value" lines to this file
 #   PONO_BIN     the pono binary to measure (default: built from this tree)
+#   PONO_CONCURRENCY="16 32"  pono at these concurrencies too (full install)
+#   TOOLS="floor pono pono32 flux4"  only these columns, in this order
 # The table goes to stdout; progress to stderr. See docs/benchmarks.md.
 set -euo pipefail
 
@@ -205,10 +207,11 @@ floor() {
   measure floor_change all bash -c "$wait_all"
 }
 
-# pono_col NAME: pono apply, at --concurrency 4 for pono4 (else the default).
+# pono_col NAME: pono apply at its default concurrency (pono), or at C for
+# ponoC (pono4: Flux's default).
 pono_col() {
   local flags=() p=$work/platform-$1
-  [ "$1" != pono4 ] || flags=(--concurrency 4)
+  [ "$1" = pono ] || flags=(--concurrency "${1#pono}")
   rm -rf "$p"
   pono_platform "$p" "$1"
   measure "$1_full" tool "$work/pono" apply "$p" --cache-dir "$work/pono-cache-$1" "${flags[@]}"
@@ -329,14 +332,18 @@ helm_col() {
 # --- the runs -------------------------------------------------------------------
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-cols=(floor pono pono4 flux4 flux8 helmfile)
+cols=(floor pono pono4)
+for c in ${PONO_CONCURRENCY:-}; do cols+=("pono$c"); done
+cols+=(flux4 flux8 helmfile)
 [ "$N" -gt 100 ] || cols+=(helm)
+# TOOLS="floor pono flux4": only these columns (when the others are too slow).
+[ -z "${TOOLS:-}" ] || read -r -a cols <<<"$TOOLS"
 for run in $(seq 1 "$RUNS"); do
   : >"$work/figures.$run"
   for c in "${cols[@]}"; do
     case $c in
       floor) column floor floor ;;
-      pono | pono4) column "$c" pono_col ;;
+      pono*) column "$c" pono_col ;;
       flux4 | flux8) column "$c" flux_col ;;
       helmfile) column helmfile helmfile_col ;;
       helm) column helm helm_col ;;
@@ -377,7 +384,7 @@ for c in "${cols[@]}"; do
   case $c in
     floor) printf ' floor (kubectl apply --server-side + wait) |' ;;
     pono) printf ' pono apply (--concurrency 8, default) |' ;;
-    pono4) printf ' pono apply --concurrency 4 |' ;;
+    pono?*) printf ' pono apply --concurrency %s |' "${c#pono}" ;;
     flux4) printf ' Flux (--concurrent 4, default) |' ;;
     flux8) printf ' Flux --concurrent 8 |' ;;
     helmfile) printf ' helmfile sync |' ;;
