@@ -321,8 +321,16 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	writeFile(t, hook, planted["webhook secret"])
 	loop := append([]string{"--repo", srv.URL(repo.Name), "--path", "platform", "--auth-dir", auth, "--namespace", "scan-pono",
 		"--timeout", "1m", "--log-level", "debug", "--cache-dir", t.TempDir()}, kube...)
-	for _, f := range []string{"text", "json", "yaml"} {
-		s.must(env, append([]string{"reconcile", "--once", "-o", f}, loop...)...)
+	// The Secret reference changed since the apply: the first cycle
+	// upgrades the release with the new value, the next ones do nothing.
+	for i, f := range []string{"text", "json", "yaml"} {
+		out := s.must(env, append([]string{"reconcile", "--once", "-o", f}, loop...)...)
+		if want := map[int]string{0: "applied", 1: "unchanged"}[i]; want != "" && !strings.Contains(out, want) {
+			t.Errorf("reconcile --once #%d: want %q in\n%s", i+1, want, out)
+		}
+	}
+	if got := configMapData(t, c, "scan-services", "scan", "ref"); got != planted["Secret reference (changed)"] {
+		t.Errorf("after reconcile the chart's ConfigMap holds another value than the rotated Secret's")
 	}
 	port := freeTCPPort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
