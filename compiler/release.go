@@ -1,5 +1,7 @@
 package compiler
 
+import "github.com/pono-gitops/pono/internal/ownership"
+
 // Version is pono's version, stamped into release labels and the releases file.
 var Version = "0.1.0-dev"
 
@@ -8,14 +10,14 @@ var Version = "0.1.0-dev"
 // release digest, so a new pono re-applies releases it would render differently.
 const RenderVersion = "r1"
 
-// Labels pono puts on every Helm release it owns. Later stages prune and
-// upgrade only releases that carry both with the platform's name.
+// Labels pono puts on every Helm release it owns, named here for the
+// compiler's code; package ownership holds the one copy.
 const (
-	LabelManagedBy = "pono.dev/managed-by"
-	LabelPlatform  = "pono.dev/platform"
-	LabelExtension = "pono.dev/extension"
-	LabelInstance  = "pono.dev/instance"
-	ManagedByValue = "pono"
+	LabelManagedBy = ownership.LabelManagedBy
+	LabelPlatform  = ownership.LabelPlatform
+	LabelExtension = ownership.LabelExtension
+	LabelInstance  = ownership.LabelInstance
+	ManagedByValue = ownership.ManagedByValue
 )
 
 // Release is one Helm release the platform wants: everything needed to

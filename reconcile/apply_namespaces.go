@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile/plan"
 )
 
@@ -67,7 +68,7 @@ func ensureNamespaces(ctx context.Context, cs kubernetes.Interface, res *compile
 			return fmt.Errorf("namespace %s: %w", n, err)
 		}
 		_, err = nsc.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n, Labels: map[string]string{
-			plan.LabelManagedBy: plan.ManagedByValue, plan.LabelPlatform: res.Platform.Name,
+			ownership.LabelManagedBy: ownership.ManagedByValue, ownership.LabelPlatform: res.Platform.Name,
 		}}}, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("create namespace %s: %w", n, err)

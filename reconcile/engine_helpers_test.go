@@ -10,6 +10,7 @@ import (
 	k8sfake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile/plan"
 )
 
@@ -27,7 +28,7 @@ func testPlatform(rels ...rel) *compiler.Result {
 	for _, r := range rels {
 		res.Releases = append(res.Releases, compiler.Release{
 			Name: r.name, Namespace: "ns", Chart: compiler.ChartRef{Name: r.name + "-chart", Version: "1.0.0"},
-			Values: map[string]any{}, Labels: map[string]string{plan.LabelManagedBy: plan.ManagedByValue, plan.LabelPlatform: "p"},
+			Values: map[string]any{}, Labels: map[string]string{ownership.LabelManagedBy: ownership.ManagedByValue, ownership.LabelPlatform: "p"},
 			Needs: r.needs, Digest: testDigest,
 		})
 		res.Manifests[r.name] = []byte(configMap(r.name))
@@ -38,7 +39,7 @@ func testPlatform(rels ...rel) *compiler.Result {
 // owned are the labels of a release of platform "p" whose digest is
 // digest ("" for an outdated one).
 func owned(digest string) map[string]string {
-	l := map[string]string{plan.LabelManagedBy: plan.ManagedByValue, plan.LabelPlatform: "p", plan.LabelChartVersion: "1.0.0"}
+	l := map[string]string{ownership.LabelManagedBy: ownership.ManagedByValue, ownership.LabelPlatform: "p", plan.LabelChartVersion: "1.0.0"}
 	if digest != "" {
 		l[plan.LabelDigest] = plan.DigestLabel(digest)
 	}

@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/pono-gitops/pono/internal/ownership"
 )
 
 // LeasePrefix starts the name of the Lease that guards operations on a
@@ -68,7 +70,7 @@ func (l *leaser) acquire(ctx context.Context, ns, release string, wait time.Dura
 		switch {
 		case apierrors.IsNotFound(err):
 			_, err = leases.Create(ctx, &coordinationv1.Lease{
-				ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{"app.kubernetes.io/managed-by": "pono"}},
+				ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{ownership.K8sManagedBy: ownership.ManagedByValue}},
 				Spec:       spec,
 			}, metav1.CreateOptions{})
 			if err == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/kaapana"
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile/plan"
 )
 
@@ -145,7 +146,7 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 			}
 		}
 		rep.Other = append(rep.Other, ReleaseStatus{
-			Release: in.Name, Namespace: in.Namespace, Extension: in.Labels[compiler.LabelExtension], Instance: in.Labels[compiler.LabelInstance],
+			Release: in.Name, Namespace: in.Namespace, Extension: in.Labels[ownership.LabelExtension], Instance: in.Labels[ownership.LabelInstance],
 			Kind: kind, Stability: stability(exp), HelmStatus: in.Status, Revision: in.Revision, Owner: owner(in.Labels, platform), KubeStatus: []string{},
 		})
 	}
@@ -219,8 +220,8 @@ func owner(labels map[string]string, platform string) string {
 	switch {
 	case plan.Owned(labels, platform):
 		return "this platform"
-	case labels[plan.LabelManagedBy] == plan.ManagedByValue:
-		return "platform " + labels[plan.LabelPlatform]
+	case labels[ownership.LabelManagedBy] == ownership.ManagedByValue:
+		return "platform " + labels[ownership.LabelPlatform]
 	}
 	return "not pono"
 }

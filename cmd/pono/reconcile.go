@@ -19,6 +19,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/reconcile"
@@ -70,7 +71,7 @@ func defaultNamespace() string {
 	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
 		return ns
 	}
-	return "pono-system"
+	return ownership.SystemNamespace
 }
 
 // options turns the flags into gitops.Options, reading credentials and

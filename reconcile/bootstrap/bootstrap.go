@@ -14,6 +14,7 @@ import (
 
 	"github.com/pono-gitops/pono/charts"
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile"
 )
 
@@ -52,7 +53,7 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultNamespace   = "pono-system"
+	DefaultNamespace   = ownership.SystemNamespace
 	DefaultReleaseName = "pono"
 	DefaultTimeout     = 5 * time.Minute
 )

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pono-gitops/pono/charts"
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/test/cluster"
 )
@@ -128,8 +129,8 @@ func TestInstallRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Labels[LabelManagedBy] != ManagedBy {
-			t.Errorf("labels = %v, want %s=%s", s.Labels, LabelManagedBy, ManagedBy)
+		if s.Labels[ownership.K8sManagedBy] != ownership.ManagedByValue {
+			t.Errorf("labels = %v, want %s=%s", s.Labels, ownership.K8sManagedBy, ownership.ManagedByValue)
 		}
 		if diff := cmp.Diff(opts.GitAuth, s.Data); diff != "" {
 			t.Errorf("git-auth data (-want +got):\n%s", diff)

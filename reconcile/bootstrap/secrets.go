@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/ownership"
 )
 
 // Keys of the Secrets bootstrap writes. The git keys are those pono
@@ -45,12 +46,6 @@ var (
 // GitAuthKeys are the keys the git credentials Secret may hold (and the
 // files `pono bootstrap --auth-dir` reads).
 func GitAuthKeys() []string { return slices.Clone(gitAuthKeys) }
-
-// Labels on the Secrets bootstrap writes.
-const (
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	ManagedBy      = "pono"
-)
 
 type secretRole int
 
@@ -154,7 +149,7 @@ func ensureSecret(ctx context.Context, cs kubernetes.Interface, ns string, s sec
 	api := cs.CoreV1().Secrets(ns)
 	if s.cur == nil {
 		sec := &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: s.name, Namespace: ns, Labels: map[string]string{LabelManagedBy: ManagedBy}},
+			ObjectMeta: metav1.ObjectMeta{Name: s.name, Namespace: ns, Labels: map[string]string{ownership.K8sManagedBy: ownership.ManagedByValue}},
 			Type:       corev1.SecretTypeOpaque,
 			Data:       s.data,
 		}
@@ -164,14 +159,14 @@ func ensureSecret(ctx context.Context, cs kubernetes.Interface, ns string, s sec
 		return Created, nil
 	}
 	cur := s.cur.DeepCopy()
-	if cur.Labels[LabelManagedBy] == ManagedBy && maps.EqualFunc(cur.Data, s.data, bytes.Equal) {
+	if cur.Labels[ownership.K8sManagedBy] == ownership.ManagedByValue && maps.EqualFunc(cur.Data, s.data, bytes.Equal) {
 		return Unchanged, nil
 	}
 	cur.Data = s.data
 	if cur.Labels == nil {
 		cur.Labels = map[string]string{}
 	}
-	cur.Labels[LabelManagedBy] = ManagedBy
+	cur.Labels[ownership.K8sManagedBy] = ownership.ManagedByValue
 	// The resourceVersion read by resolveSecrets makes this fail on a
 	// concurrent change instead of overwriting it.
 	if _, err := api.Update(ctx, cur, metav1.UpdateOptions{}); err != nil {

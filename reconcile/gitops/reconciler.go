@@ -23,6 +23,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/reconcile"
 	"github.com/pono-gitops/pono/reconcile/diff"
@@ -147,7 +148,7 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 		opts.Path = "."
 	}
 	if opts.Namespace == "" {
-		opts.Namespace = "pono-system"
+		opts.Namespace = ownership.SystemNamespace
 	}
 	if opts.CacheDir == "" {
 		opts.CacheDir = compiler.DefaultCacheDir()

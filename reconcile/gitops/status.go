@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/reconcile/statusdoc"
 )
 
@@ -73,7 +74,7 @@ func (s *statusStore) save(ctx context.Context, st *Status) (bool, error) {
 	switch {
 	case apierrors.IsNotFound(err):
 		cm = &corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: StatusName, Namespace: s.namespace, Labels: map[string]string{"app.kubernetes.io/managed-by": "pono"}},
+			ObjectMeta: metav1.ObjectMeta{Name: StatusName, Namespace: s.namespace, Labels: map[string]string{ownership.K8sManagedBy: ownership.ManagedByValue}},
 			Data:       map[string]string{statusKey: string(body)},
 		}
 		if _, err := cms.Create(ctx, cm, metav1.CreateOptions{FieldManager: "pono-reconcile"}); err != nil {

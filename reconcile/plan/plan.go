@@ -10,15 +10,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/pono-gitops/pono/internal/ownership"
 )
 
-// Ownership labels (the same keys the compiler writes) and the labels apply
-// adds on every release it writes.
-const (
-	LabelManagedBy = "pono.dev/managed-by"
-	LabelPlatform  = "pono.dev/platform"
-	ManagedByValue = "pono"
-	// LabelDigest holds DigestLabel(desired digest): the first 40 hex
+// Labels apply adds on every release it writes, next to the ownership
+// labels the compiler writes (package ownership).
+const ( // LabelDigest holds DigestLabel(desired digest): the first 40 hex
 	// characters of the release digest (label values hold 63 characters at
 	// most, a sha256 in hex 64).
 	LabelDigest = "pono.dev/digest"
@@ -199,7 +197,7 @@ type Input struct {
 
 // Owned reports whether labels mark a release as pono's for platform.
 func Owned(labels map[string]string, platform string) bool {
-	return labels[LabelManagedBy] == ManagedByValue && labels[LabelPlatform] == platform
+	return labels[ownership.LabelManagedBy] == ownership.ManagedByValue && labels[ownership.LabelPlatform] == platform
 }
 
 // DigestLabel is the digest as stored in LabelDigest.
@@ -303,9 +301,9 @@ func decide(platform string, d *Desired, o *Observed) Step {
 
 func conflictReason(o *Observed) string {
 	switch {
-	case o.Labels[LabelManagedBy] != ManagedByValue:
+	case o.Labels[ownership.LabelManagedBy] != ownership.ManagedByValue:
 		return fmt.Sprintf("release %s/%s exists and is not managed by pono", o.Namespace, o.Name)
 	default:
-		return fmt.Sprintf("release %s/%s belongs to platform %q", o.Namespace, o.Name, o.Labels[LabelPlatform])
+		return fmt.Sprintf("release %s/%s belongs to platform %q", o.Namespace, o.Name, o.Labels[ownership.LabelPlatform])
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pono-gitops/pono/internal/ownership"
 )
 
 const platform = "demo"
 
 func owned(extra map[string]string) map[string]string {
-	l := map[string]string{LabelManagedBy: ManagedByValue, LabelPlatform: platform}
+	l := map[string]string{ownership.LabelManagedBy: ownership.ManagedByValue, ownership.LabelPlatform: platform}
 	for k, v := range extra {
 		l[k] = v
 	}
@@ -59,7 +61,7 @@ func TestComputeActions(t *testing.T) {
 	foreign := deployed(a)
 	foreign.Labels = map[string]string{"team": "x"}
 	otherPlatform := deployed(a)
-	otherPlatform.Labels = map[string]string{LabelManagedBy: ManagedByValue, LabelPlatform: "other"}
+	otherPlatform.Labels = map[string]string{ownership.LabelManagedBy: ownership.ManagedByValue, ownership.LabelPlatform: "other"}
 	uninstalled := deployed(a)
 	uninstalled.Status = StatusUninstalled
 

@@ -89,7 +89,7 @@ var clusterSide = []string{"reconcile", "reconcile/gitops", "reconcile/bootstrap
 
 // pure are the packages that must work without a cluster: they turn files
 // into releases, plans and diagnostics.
-var pure = []string{"compiler", "compiler/diag", "compiler/kaapana", "compiler/taskapi", "compiler/internal/spec", "compiler/internal/manifest", "compiler/internal/policy", "compiler/internal/source", "reconcile/plan", "internal/safefs"}
+var pure = []string{"compiler", "compiler/diag", "compiler/kaapana", "compiler/taskapi", "compiler/internal/spec", "compiler/internal/manifest", "compiler/internal/policy", "compiler/internal/source", "reconcile/plan", "internal/safefs", "internal/ownership"}
 
 func TestPurePackagesStayPure(t *testing.T) {
 	pkgs := listPackages(t)
