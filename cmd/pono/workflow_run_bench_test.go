@@ -14,7 +14,6 @@ import (
 	"github.com/pono-gitops/pono/internal/dockerengine"
 	"github.com/pono-gitops/pono/reconcile/taskrun"
 	"github.com/pono-gitops/pono/reconcile/workflowrun"
-	"github.com/pono-gitops/pono/test/dockerd"
 )
 
 const benchTasks = 20
@@ -31,24 +30,9 @@ func BenchmarkWorkflowRunOverhead(b *testing.B) {
 	if testing.Short() {
 		b.Skip("needs a private Docker engine")
 	}
-	example, err := filepath.Abs("../../examples/task-dummy")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	engine, err := dockerd.Start(ctx)
-	if err != nil {
-		b.Fatalf("private dockerd: %v", err)
-	}
-	b.Cleanup(func() { engine.Stop() })
-	engine.BuildImage(b, example, "pono.local/task-dummy:latest")
+	engine, bin := ponoWithEngine(b)
 	dc := engine.Client(b)
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "pono")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
 	plat := filepath.Join(dir, "p")
 	writeBenchPlatform(b, plat)
 	pono := func(env []string, args ...string) time.Duration {
@@ -123,20 +107,11 @@ func writeBenchPlatform(b *testing.B, dir string) {
 	for i := range benchTasks {
 		fmt.Fprintf(&tasks, "      t%02d: {container: noop, template: noop}\n", i)
 	}
-	files := map[string]string{
+	writeFiles(b, dir, map[string]string{
 		"platform.yaml": "name: bench\nglobals:\n  kaapana_build_version: \"0.1.0\"\nworkflows:\n  noop:\n" +
 			"    labels: {provider: pono, category: bench}\n    containers:\n      noop:\n        image: pono.local/task-dummy:latest\n" +
 			"        processing_container: {path: pc/noop.json}\n    tasks:\n" + tasks.String(),
 		"pc/noop.json": `{"name": "noop", "description": "does nothing", "templates": [{"identifier": "noop", "description": "exits 0",
   "env": [], "inputs": [], "outputs": [{"name": "out", "mounted_path": "/out"}], "command": ["true"]}]}`,
-	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	})
 }
