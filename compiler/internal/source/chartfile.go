@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	yaml3 "go.yaml.in/yaml/v3"
+	yamlv4 "go.yaml.in/yaml/v4"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -27,23 +27,23 @@ func parseChartYAML(b []byte, display string) (chartFile, diag.List) {
 		pos, msg := yamlErrorAt(display, err)
 		return chartFile{}, diag.List{{Pos: pos, Message: "Chart.yaml is not valid YAML: " + msg}}
 	}
-	var root yaml3.Node
-	_ = yaml3.Unmarshal(b, &root) // parsed above; positions and duplicates come from here
+	var root yamlv4.Node
+	_ = yamlv4.Unmarshal(b, &root) // parsed above; positions and duplicates come from here
 	if len(root.Content) == 0 {
 		return chartFile{}, diag.List{{Pos: display, Message: "Chart.yaml is empty: a chart needs at least name and version"}}
 	}
 	doc := root.Content[0]
-	if doc.Kind != yaml3.MappingNode {
+	if doc.Kind != yamlv4.MappingNode {
 		return chartFile{}, diag.List{{Pos: nodePos(display, doc), Message: "Chart.yaml must be a mapping of fields (name, version, ...), not " + describeNode(doc)}}
 	}
 	list := duplicateKeys(display, doc)
 	var errs diag.List
 	str := func(key string) string {
 		v := lastValue(doc, key)
-		if v == nil || (v.Kind == yaml3.ScalarNode && v.Tag == "!!null") {
+		if v == nil || (v.Kind == yamlv4.ScalarNode && v.Tag == "!!null") {
 			return ""
 		}
-		if v.Kind != yaml3.ScalarNode {
+		if v.Kind != yamlv4.ScalarNode {
 			errs = append(errs, diag.Diagnostic{Pos: nodePos(display, v), Message: fmt.Sprintf("Chart.yaml: %s must be a single value, not %s", key, describeNode(v))})
 			return ""
 		}
@@ -64,8 +64,8 @@ func parseChartYAML(b []byte, display string) (chartFile, diag.List) {
 
 // lastValue is the value of key in a mapping (the last one, as Helm reads
 // duplicates), or nil.
-func lastValue(doc *yaml3.Node, key string) *yaml3.Node {
-	var v *yaml3.Node
+func lastValue(doc *yamlv4.Node, key string) *yamlv4.Node {
+	var v *yamlv4.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		if doc.Content[i].Value == key {
 			v = doc.Content[i+1]
@@ -76,21 +76,21 @@ func lastValue(doc *yaml3.Node, key string) *yaml3.Node {
 
 // valuesWarnings are the duplicate keys of a chart's values.yaml.
 func valuesWarnings(b []byte, display string) diag.List {
-	var root yaml3.Node
-	if err := yaml3.Unmarshal(b, &root); err != nil || len(root.Content) == 0 {
+	var root yamlv4.Node
+	if err := yamlv4.Unmarshal(b, &root); err != nil || len(root.Content) == 0 {
 		return nil // Helm's loader reports what is unparsable
 	}
 	return duplicateKeys(display, root.Content[0])
 }
 
 // duplicateKeys warns about every key a mapping (at any depth) repeats.
-func duplicateKeys(display string, n *yaml3.Node) diag.List {
+func duplicateKeys(display string, n *yamlv4.Node) diag.List {
 	var out diag.List
-	var walk func(n *yaml3.Node, path string)
-	walk = func(n *yaml3.Node, path string) {
+	var walk func(n *yamlv4.Node, path string)
+	walk = func(n *yamlv4.Node, path string) {
 		switch n.Kind {
-		case yaml3.MappingNode:
-			first := map[string]*yaml3.Node{}
+		case yamlv4.MappingNode:
+			first := map[string]*yamlv4.Node{}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
 				name := path + k.Value
@@ -102,7 +102,7 @@ func duplicateKeys(display string, n *yaml3.Node) diag.List {
 				}
 				walk(v, name+".")
 			}
-		case yaml3.SequenceNode:
+		case yamlv4.SequenceNode:
 			for i, c := range n.Content {
 				walk(c, fmt.Sprintf("%s%d.", path, i))
 			}
@@ -112,7 +112,7 @@ func duplicateKeys(display string, n *yaml3.Node) diag.List {
 	return out
 }
 
-func nodePos(display string, n *yaml3.Node) string {
+func nodePos(display string, n *yamlv4.Node) string {
 	if n.Line == 0 {
 		return display
 	}
@@ -120,7 +120,7 @@ func nodePos(display string, n *yaml3.Node) string {
 }
 
 // keyPos is where key is written in doc, or the file when it is absent.
-func keyPos(display string, doc *yaml3.Node, key string) string {
+func keyPos(display string, doc *yamlv4.Node, key string) string {
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		if doc.Content[i].Value == key {
 			return nodePos(display, doc.Content[i])
@@ -129,13 +129,13 @@ func keyPos(display string, doc *yaml3.Node, key string) string {
 	return display
 }
 
-func describeNode(n *yaml3.Node) string {
+func describeNode(n *yamlv4.Node) string {
 	switch n.Kind {
-	case yaml3.SequenceNode:
+	case yamlv4.SequenceNode:
 		return "a list"
-	case yaml3.ScalarNode:
+	case yamlv4.ScalarNode:
 		return "a single value"
-	case yaml3.MappingNode:
+	case yamlv4.MappingNode:
 		return "a mapping"
 	}
 	return "this"

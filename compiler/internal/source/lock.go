@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strconv"
 
-	yaml3 "go.yaml.in/yaml/v3"
+	yamlv4 "go.yaml.in/yaml/v4"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -133,27 +133,27 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 		bad(pos, "pono.lock is not valid YAML (%s): the file is damaged; delete it or run pono lock update", msg)
 		return l, probs
 	}
-	var root yaml3.Node
-	if err := yaml3.Unmarshal(b, &root); err != nil || len(root.Content) == 0 {
+	var root yamlv4.Node
+	if err := yamlv4.Unmarshal(b, &root); err != nil || len(root.Content) == 0 {
 		bad(display, "pono.lock is empty (a truncated file?): run pono lock update to write it again")
 		return l, probs
 	}
 	doc := root.Content[0]
-	if doc.Kind != yaml3.MappingNode {
+	if doc.Kind != yamlv4.MappingNode {
 		bad(nodePos(display, doc), "pono.lock must be a mapping with version and charts, not %s", describeNode(doc))
 		return l, probs
 	}
 	for _, d := range duplicateKeys(display, doc) {
 		bad(d.Pos, "pono.lock: %s", d.Message)
 	}
-	var charts, images *yaml3.Node
+	var charts, images *yamlv4.Node
 	version := 0
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		switch k.Value {
 		case "version":
 			n, err := strconv.Atoi(v.Value)
-			if v.Kind != yaml3.ScalarNode || err != nil {
+			if v.Kind != yamlv4.ScalarNode || err != nil {
 				bad(nodePos(display, v), "pono.lock: version must be a whole number, not %q", v.Value)
 				return l, probs
 			}
@@ -176,10 +176,10 @@ func ParseLock(b []byte, display string) (*Lock, diag.List) {
 	}
 	l.Version = version
 	parseImages(l, images, version, display, bad)
-	if charts == nil || (charts.Kind == yaml3.ScalarNode && charts.Tag == "!!null") {
+	if charts == nil || (charts.Kind == yamlv4.ScalarNode && charts.Tag == "!!null") {
 		return l, probs
 	}
-	if charts.Kind != yaml3.SequenceNode {
+	if charts.Kind != yamlv4.SequenceNode {
 		bad(nodePos(display, charts), "pono.lock: charts must be a list of entries, not %s", describeNode(charts))
 		return l, probs
 	}
@@ -204,8 +204,8 @@ var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // parseEntry reads entry number i of charts; an entry that lacks a field
 // or is malformed is reported and left out.
-func parseEntry(n *yaml3.Node, display string, i int, bad func(pos, format string, args ...any)) (LockEntry, bool) {
-	if n.Kind != yaml3.MappingNode {
+func parseEntry(n *yamlv4.Node, display string, i int, bad func(pos, format string, args ...any)) (LockEntry, bool) {
+	if n.Kind != yamlv4.MappingNode {
 		bad(nodePos(display, n), "pono.lock: entry %d must be a mapping (source, chart, constraint, version, location, digest), not %s", i, describeNode(n))
 		return LockEntry{}, false
 	}
@@ -220,7 +220,7 @@ func parseEntry(n *yaml3.Node, display string, i int, bad func(pos, format strin
 			ok = false
 			continue
 		}
-		if v.Kind != yaml3.ScalarNode {
+		if v.Kind != yamlv4.ScalarNode {
 			bad(nodePos(display, v), "pono.lock: entry %d: %s must be a string, not %s", i, k.Value, describeNode(v))
 			ok = false
 			continue

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	yaml3 "go.yaml.in/yaml/v3"
+	yamlv4 "go.yaml.in/yaml/v4"
 )
 
 // ImageEntry pins a file read out of an image (a workflow container's
@@ -52,15 +52,15 @@ func SortImages(in []ImageEntry) []ImageEntry {
 }
 
 // parseImages reads the images list of a version 2 lock into l.
-func parseImages(l *Lock, n *yaml3.Node, version int, display string, bad func(pos, format string, args ...any)) {
-	if n == nil || (n.Kind == yaml3.ScalarNode && n.Tag == "!!null") {
+func parseImages(l *Lock, n *yamlv4.Node, version int, display string, bad func(pos, format string, args ...any)) {
+	if n == nil || (n.Kind == yamlv4.ScalarNode && n.Tag == "!!null") {
 		return
 	}
 	if version < 2 {
 		bad(nodePos(display, n), "pono.lock: images need lock version 2, and the file says version %d (a hand-edited file?)", version)
 		return
 	}
-	if n.Kind != yaml3.SequenceNode {
+	if n.Kind != yamlv4.SequenceNode {
 		bad(nodePos(display, n), "pono.lock: images must be a list of entries, not %s", describeNode(n))
 		return
 	}
@@ -79,8 +79,8 @@ func parseImages(l *Lock, n *yaml3.Node, version int, display string, bad func(p
 	}
 }
 
-func parseImageEntry(n *yaml3.Node, display string, i int, bad func(pos, format string, args ...any)) (ImageEntry, bool) {
-	if n.Kind != yaml3.MappingNode {
+func parseImageEntry(n *yamlv4.Node, display string, i int, bad func(pos, format string, args ...any)) (ImageEntry, bool) {
+	if n.Kind != yamlv4.MappingNode {
 		bad(nodePos(display, n), "pono.lock: image entry %d must be a mapping (image, file, digest, sha256), not %s", i, describeNode(n))
 		return ImageEntry{}, false
 	}
@@ -94,7 +94,7 @@ func parseImageEntry(n *yaml3.Node, display string, i int, bad func(pos, format 
 		case !known:
 			bad(nodePos(display, k), "pono.lock: image entry %d has an unknown field %q", i, k.Value)
 			ok = false
-		case v.Kind != yaml3.ScalarNode:
+		case v.Kind != yamlv4.ScalarNode:
 			bad(nodePos(display, v), "pono.lock: image entry %d: %s must be a string, not %s", i, k.Value, describeNode(v))
 			ok = false
 		default:
