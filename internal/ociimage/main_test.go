@@ -1,0 +1,10 @@
+package ociimage_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/pono-gitops/pono/test/dockerd"
+)
+
+func TestMain(m *testing.M) { os.Exit(dockerd.Main(m)) }
