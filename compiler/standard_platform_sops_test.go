@@ -20,7 +20,7 @@ func TestStandardPlatformCredentialsFromSOPS(t *testing.T) {
 	t.Setenv("SOPS_AGE_KEY", "")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	if _, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true}).Run(context.Background(), dir); err == nil ||
-		!strings.HasSuffix(err.Error(), "credentials.sops.yaml: cannot decrypt this SOPS file: no age key was given (pass --age-key-file or set SOPS_AGE_KEY_FILE)") {
+		!strings.Contains(err.Error(), "credentials.sops.yaml:") || !strings.HasSuffix(err.Error(), ": cannot decrypt this SOPS file: no age key was given (pass --age-key-file or set SOPS_AGE_KEY_FILE)") {
 		t.Fatalf("without a key: %v", err)
 	}
 	res, err := compiler.NewCompile(&compiler.Config{AllowExternalSources: true, AgeKeyFile: kaapanaTestKey}).Run(context.Background(), dir)

@@ -41,14 +41,19 @@ func decodeFile(ctx context.Context, f *srcFile, isJSON bool) (*fileData, error)
 	if err != nil {
 		var se *sopsfile.Error
 		if errors.As(err, &se) {
-			return nil, errAt(f.name, "cannot decrypt this SOPS file: "+se.Why)
+			// At the metadata when there is some, else at the top.
+			at := enc.pos.Of(P(sopsfile.MetadataKey))
+			if !at.IsValid() {
+				at = f.at(0)
+			}
+			return nil, errAt(diag.FormatPos(at), "cannot decrypt this SOPS file: "+se.Why)
 		}
 		return nil, err
 	}
 	dec, err := decodeData(newSrcFile(f.name, clear), isJSON)
 	if err != nil {
 		// SOPS wrote what it read: a pono defect, said without the content.
-		return nil, errAt(f.name, "the decrypted SOPS file cannot be read back")
+		return nil, errAt(diag.FormatPos(f.at(0)), "the decrypted SOPS file cannot be read back")
 	}
 	enc.data = dec.data
 	enc.secret = true
