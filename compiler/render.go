@@ -23,6 +23,8 @@ type rendered struct {
 	canon    []byte
 	canonErr error
 	err      error
+	// helmWarnings are what Helm logged while rendering.
+	helmWarnings []string
 }
 
 // render renders every release twice, reports fields that differ between
@@ -81,6 +83,9 @@ func (b *build) render(rels []*pending, res *Result) {
 			b.errAt(p.extPath, subject, "%s", msg)
 		}
 		b.warnDifferences(subject, r.diffs)
+		for _, w := range r.helmWarnings {
+			b.warn(subject, "chart %s: Helm says: %s", p.chart.Name(), w)
+		}
 		if r.canonErr != nil {
 			b.errAt(p.extPath, subject, "%v", r.canonErr)
 			continue
@@ -133,6 +138,14 @@ func (b *build) renderOne(p *pending) rendered {
 	if err != nil {
 		return rendered{err: fmt.Errorf("chart %s %s: %w", p.chart.Name(), p.chart.Version(), err)}
 	}
+	r := b.renderedFrom(p, first, opts)
+	r.helmWarnings = first.Warnings
+	return r
+}
+
+// renderedFrom completes p's render from its first: a second render to
+// compare with (not for a generated chart), masked where they differ.
+func (b *build) renderedFrom(p *pending, first *helmsdk.Rendered, opts helmsdk.RenderOptions) rendered {
 	if p.generated {
 		objs, err := objects(first)
 		if err != nil {

@@ -20,8 +20,10 @@ type Warning struct {
 }
 
 // helmLog serialises the capture of Helm's loader warnings: the loader
-// writes them with the standard logger, which is process-wide.
-var helmLog sync.Mutex
+// writes them with the standard logger, which is process-wide. Renders
+// share it for reading (render_log.go); a load, or a render whose
+// warnings must be attributed exactly, holds it alone.
+var helmLog sync.RWMutex
 
 // captureHelmLog runs f with the standard logger writing into a buffer,
 // and returns what was logged, one entry a line, so Helm's warnings become

@@ -30,6 +30,9 @@ type Rendered struct {
 	Manifest string
 	// Hooks holds each hook's manifest, with the template path it came from.
 	Hooks []Hook
+	// Warnings are what Helm logged while rendering (a dependency condition
+	// that is not a boolean), one a line, "Warning: " dropped.
+	Warnings []string
 }
 
 // Hook is one rendered Helm hook.
@@ -61,11 +64,26 @@ func Render(ctx context.Context, ch *Chart, opts RenderOptions) (*Rendered, erro
 	inst.APIVersions = chartutil.VersionSet(opts.APIVersions)
 	inst.Labels = opts.Labels
 
+	helmLog.RLock()
+	scope := beginRenderLog()
 	rel, err := inst.RunWithContext(ctx, cloneChart(ch.c), deepCopyMap(opts.Values))
+	warnings, shared := endRenderLog(scope)
+	helmLog.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	out := &Rendered{Manifest: rel.Manifest}
+	if len(warnings) > 0 && shared {
+		// Another render ran beside this one: render again alone, so the
+		// warnings are this chart's only.
+		warnings, err = captureHelmLog(func() (err error) {
+			rel, err = inst.RunWithContext(ctx, cloneChart(ch.c), deepCopyMap(opts.Values))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := &Rendered{Manifest: rel.Manifest, Warnings: warnings}
 	for _, h := range rel.Hooks {
 		var events []string
 		for _, e := range h.Events {
