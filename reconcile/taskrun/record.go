@@ -71,10 +71,22 @@ type K8sTarget struct {
 // writes task_run-<id>.pkl.
 func DefaultRecordPath(r *Record) string { return "task_run-" + r.ID + ".json" }
 
-// WriteRecord writes the record as indented JSON, readable by its owner
-// only (it may hold registry credentials from the task's config).
+// WithoutSecrets is the record as it may be written or printed: the
+// registry password is dropped (Kaapana pickles it into task_run-<id>.pkl;
+// nothing after the start needs it, the pull secret already exists).
+func (r *Record) WithoutSecrets() *Record {
+	if r == nil || r.Task.Config.RegistryPassword == "" {
+		return r
+	}
+	c := *r
+	c.Task.Config.RegistryPassword = ""
+	return &c
+}
+
+// WriteRecord writes the record, without secrets, as indented JSON readable
+// by its owner only.
 func WriteRecord(path string, r *Record) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(r.WithoutSecrets(), "", "  ")
 	if err != nil {
 		return err
 	}

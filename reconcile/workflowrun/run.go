@@ -128,7 +128,7 @@ func (s *scheduler) run(ctx context.Context) error {
 		res := <-s.done
 		s.running--
 		t := s.rec.Tasks[res.i]
-		t.TaskState, t.Run, t.Warnings = res.state, withoutPassword(res.run), res.warnings
+		t.TaskState, t.Run, t.Warnings = res.state, res.run.WithoutSecrets(), res.warnings
 		if res.run != nil && res.run.ID != "" {
 			t.RecordFile = TaskRecordFile(t.ID)
 			if err := taskrun.WriteRecord(filepath.Join(s.o.RunDir, t.RecordFile), res.run); err != nil && s.werr == nil {
@@ -346,18 +346,6 @@ func (s *scheduler) monitor(ctx context.Context, run *taskrun.Record) func() int
 		cancel()
 		return <-done
 	}
-}
-
-// withoutPassword is the task's record for the workflow record, which
-// `pono workflow status -o json` prints: the registry password stays in
-// task_run-<task>.json only (logs and status need none).
-func withoutPassword(rec *taskrun.Record) *taskrun.Record {
-	if rec == nil || rec.Task.Config.RegistryPassword == "" {
-		return rec
-	}
-	c := *rec
-	c.Task.Config.RegistryPassword = ""
-	return &c
 }
 
 // rawJSON writes pre-encoded JSON as is.
