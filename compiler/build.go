@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,7 +53,7 @@ func (b *build) run() *Result {
 	b.checkProjects()
 	b.checkValuesFrom()
 	b.warnLiteralCredentials()
-	exts := sortedKeys(b.p.Extensions)
+	exts := slices.Sorted(maps.Keys(b.p.Extensions))
 
 	// Resolve each distinct chart once, in parallel.
 	keys := map[chartKey]bool{}
@@ -136,7 +138,7 @@ func (b *build) run() *Result {
 }
 
 func (b *build) checkSources() {
-	for _, name := range sortedKeys(b.p.Sources) {
+	for _, name := range slices.Sorted(maps.Keys(b.p.Sources)) {
 		s := b.p.Sources[name]
 		n := 0
 		for _, set := range []bool{s.Path != "", s.Repo != "", s.OCI != ""} {
@@ -167,12 +169,12 @@ func (b *build) checkSources() {
 // the platform does not have: a typo there would otherwise allow nothing,
 // silently.
 func (b *build) checkPolicy() {
-	for _, name := range sortedKeys(b.p.Policy.Allow) {
+	for _, name := range slices.Sorted(maps.Keys(b.p.Policy.Allow)) {
 		_, wf := b.p.Workflows[name]
 		if _, ok := b.p.Extensions[name]; !ok && !wf {
 			known := "it has none"
 			if len(b.p.Extensions) > 0 {
-				known = "extensions: " + strings.Join(sortedKeys(b.p.Extensions), ", ")
+				known = "extensions: " + strings.Join(slices.Sorted(maps.Keys(b.p.Extensions)), ", ")
 			}
 			b.errAt(spec.P("policy", "allow", name), "policy", "allow names %q, which is not an extension of this platform (%s)", name, known)
 		}
@@ -212,11 +214,11 @@ func (b *build) chartKeyFor(name string) (chartKey, bool) {
 			b.errAt(path, "extension "+name, "no chart sources are defined: add one under sources")
 			return chartKey{}, false
 		default:
-			b.errAt(path, "extension "+name, "several sources are defined (%s): name one with source", strings.Join(sortedKeys(b.p.Sources), ", "))
+			b.errAt(path, "extension "+name, "several sources are defined (%s): name one with source", strings.Join(slices.Sorted(maps.Keys(b.p.Sources)), ", "))
 			return chartKey{}, false
 		}
 	} else if _, ok := b.p.Sources[src]; !ok {
-		b.errAt(append(path, "source"), "extension "+name, "unknown source %q (defined: %s)", src, strings.Join(sortedKeys(b.p.Sources), ", "))
+		b.errAt(append(path, "source"), "extension "+name, "unknown source %q (defined: %s)", src, strings.Join(slices.Sorted(maps.Keys(b.p.Sources)), ", "))
 		return chartKey{}, false
 	}
 	if b.badSources[src] {
@@ -285,7 +287,7 @@ func (b *build) releasesFor(name string, ext spec.Extension, rc resolvedChart) [
 		b.warn("extension "+name, "chart %s is multi-installable but no instances are listed, so nothing is installed", meta.Name)
 	}
 	var out []*pending
-	for _, inst := range sortedKeys(ext.Instances) {
+	for _, inst := range slices.Sorted(maps.Keys(ext.Instances)) {
 		in := ext.Instances[inst]
 		params := map[string]any{}
 		for k, v := range ext.Parameters {

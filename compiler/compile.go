@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -260,13 +259,4 @@ func (b *build) parallel(n int, f func(i int)) {
 	}
 	close(next)
 	wg.Wait()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

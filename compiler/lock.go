@@ -3,8 +3,10 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
@@ -145,7 +147,7 @@ func (c *Compile) requestedElsewhere(dir string) map[string]map[string]bool {
 		}
 		keys := map[string]bool{}
 		probe := &build{p: &loaded.Platform, pos: loaded.Positions}
-		for _, name := range sortedKeys(loaded.Platform.Extensions) {
+		for _, name := range slices.Sorted(maps.Keys(loaded.Platform.Extensions)) {
 			if k, ok := probe.chartKeyFor(name); ok {
 				keys[source.LockEntry{Source: k.source, Chart: k.chart, Constraint: k.constraint}.Request()] = true
 			}

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,7 +132,7 @@ func findCycle(graph map[string][]string) []string {
 		color[n] = black
 		return false
 	}
-	for _, n := range sortedKeys(graph) {
+	for _, n := range slices.Sorted(maps.Keys(graph)) {
 		if color[n] == white && visit(n) {
 			return found
 		}
@@ -147,7 +149,7 @@ func (b *build) checkStatic(res *Result) {
 	b.checkGlobalsFrom()
 	b.checkProjects()
 	b.compileWorkflows(res)
-	for _, name := range sortedKeys(b.p.Extensions) {
+	for _, name := range slices.Sorted(maps.Keys(b.p.Extensions)) {
 		b.chartKeyFor(name)
 		for i, n := range b.p.Extensions[name].Needs {
 			ext, _, _ := strings.Cut(n, "/")

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
@@ -14,13 +16,13 @@ func (b *build) checkProjects() {
 		_, ok := b.p.Projects[p]
 		return p == "" || p == spec.DefaultProject || ok
 	}
-	declared := append([]string{spec.DefaultProject}, sortedKeys(b.p.Projects)...)
-	for _, name := range sortedKeys(b.p.Extensions) {
+	declared := append([]string{spec.DefaultProject}, slices.Sorted(maps.Keys(b.p.Projects))...)
+	for _, name := range slices.Sorted(maps.Keys(b.p.Extensions)) {
 		ext := b.p.Extensions[name]
 		if !known(ext.Project) {
 			b.errAt(spec.P("extensions", name, "project"), "extension "+name, "project %q is not declared under projects (known: %s)", ext.Project, strings.Join(declared, ", "))
 		}
-		for _, inst := range sortedKeys(ext.Instances) {
+		for _, inst := range slices.Sorted(maps.Keys(ext.Instances)) {
 			if p := ext.Instances[inst].Project; !known(p) {
 				b.errAt(spec.P("extensions", name, "instances", inst, "project"), "extension "+name+" instance "+inst, "project %q is not declared under projects (known: %s)", p, strings.Join(declared, ", "))
 			}

@@ -1,6 +1,9 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
@@ -80,7 +83,7 @@ func (b *build) extensionInfo(name string, ext spec.Extension, rc resolvedChart)
 	return ExtensionInfo{
 		Name: name, Chart: rc.meta.Name, Version: rc.chart.Version(), Kind: rc.meta.Kind,
 		Stability: rc.meta.Stability(), Multi: rc.meta.MultiInstallable, GPU: rc.meta.GPU,
-		Internal: rc.meta.Internal, Instances: sortedKeys(ext.Instances), Projects: b.instanceProjects(ext), Parameters: rc.meta.Params,
+		Internal: rc.meta.Internal, Instances: slices.Sorted(maps.Keys(ext.Instances)), Projects: b.instanceProjects(ext), Parameters: rc.meta.Params,
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -117,7 +119,7 @@ func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []Drift
 		}
 	}
 	seen := map[string]bool{}
-	for _, g := range sortedKeys(groups) {
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		ri := d.meta.Resource(groupGVR[g])
 		var list *metav1.PartialObjectMetadataList
 		var err error

@@ -3,7 +3,9 @@ package diff
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -288,7 +290,7 @@ func changedPaths(prefix string, a, b any) []string {
 			keys[k] = true
 		}
 		var out []string
-		for _, k := range sortedKeys(keys) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			p := k
 			if prefix != "" {
 				p = prefix + "." + k

@@ -2,6 +2,8 @@ package diff
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/mask"
@@ -21,7 +23,7 @@ func valueChanges(old, new map[string]any, m *masker) []ValueChange {
 	flatten("", old, a)
 	flatten("", new, b)
 	var out []ValueChange
-	for _, k := range sortedKeys(union(a, b)) {
+	for _, k := range slices.Sorted(maps.Keys(union(a, b))) {
 		va, inA := a[k]
 		vb, inB := b[k]
 		if inA && inB && va == vb {

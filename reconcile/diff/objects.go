@@ -2,7 +2,9 @@ package diff
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"sigs.k8s.io/yaml"
@@ -37,7 +39,7 @@ func objectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, erro
 		ids[id] = true
 	}
 	var out []ObjectDiff
-	for _, id := range sortedKeys(ids) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		oa, inA := a[id]
 		ob, inB := b[id]
 		if inA && inB && reflect.DeepEqual(oa.Body, ob.Body) {

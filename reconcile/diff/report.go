@@ -7,8 +7,6 @@
 package diff
 
 import (
-	"sort"
-
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/reconcile/plan"
 )
@@ -182,13 +180,4 @@ func chartLabel(c compiler.ChartRef) string {
 		d = d[7:19]
 	}
 	return c.Name + " " + c.Version + " (" + d + ")"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

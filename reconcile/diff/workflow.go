@@ -3,6 +3,8 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler"
@@ -203,7 +205,7 @@ func channelChanges(ga, gb *workflow.Graph, na, nb map[string]workflow.Node) []C
 		keys[k[0]+"\x00"+k[1]] = k
 	}
 	var out []ChannelDiff
-	for _, sk := range sortedKeys(keys) {
+	for _, sk := range slices.Sorted(maps.Keys(keys)) {
 		k := keys[sk]
 		if _, ok := na[k[0]]; !ok {
 			continue
@@ -230,13 +232,13 @@ func channelChanges(ga, gb *workflow.Graph, na, nb map[string]workflow.Node) []C
 // defaults merged), for tasks both sides have.
 func envChanges(a, b compiler.WorkflowInfo, nb map[string]workflow.Node, m *masker) []EnvChange {
 	var out []EnvChange
-	for _, id := range sortedKeys(nb) {
+	for _, id := range slices.Sorted(maps.Keys(nb)) {
 		ea, okA := taskEnv(a, id)
 		eb, okB := taskEnv(b, id)
 		if !okA || !okB {
 			continue
 		}
-		for _, name := range sortedKeys(union(ea, eb)) {
+		for _, name := range slices.Sorted(maps.Keys(union(ea, eb))) {
 			va, inA := ea[name]
 			vb, inB := eb[name]
 			c := EnvChange{Task: id, Name: name, From: m.Scrub(va), To: m.Scrub(vb)}
@@ -289,7 +291,7 @@ func paramChanges(a, b compiler.WorkflowInfo) []ParamChange {
 		keys[k] = true
 	}
 	var out []ParamChange
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		task, env, _ := strings.Cut(k, "\x00")
 		fa, inA := pa[k]
 		fb, inB := pb[k]
@@ -301,7 +303,7 @@ func paramChanges(a, b compiler.WorkflowInfo) []ParamChange {
 			c.Change, c.Type = "removed", formType(fa)
 		default:
 			c.Change, c.Type = "changed", formType(fb)
-			for _, f := range sortedKeys(union(fa, fb)) {
+			for _, f := range slices.Sorted(maps.Keys(union(fa, fb))) {
 				if fa[f] != fb[f] {
 					c.Fields = append(c.Fields, f)
 				}
