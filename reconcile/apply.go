@@ -207,7 +207,7 @@ func (a *Apply) identity() string {
 	if a.Identity != "" {
 		return a.Identity
 	}
-	return defaultIdentity()
+	return DefaultIdentity()
 }
 
 // description is what a revision records about who made it and why.

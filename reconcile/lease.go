@@ -49,9 +49,6 @@ func DefaultIdentity() string {
 	return fmt.Sprintf("pono@%s/%d/%d", h, os.Getpid(), time.Now().UnixNano()%1e6)
 }
 
-// defaultIdentity forwards to DefaultIdentity for callers not yet renamed.
-var defaultIdentity = DefaultIdentity
-
 func leaseName(release string) string { return LeasePrefix + release }
 
 // acquire takes the release's lease, waiting up to wait for a live holder
