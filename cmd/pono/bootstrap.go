@@ -18,7 +18,8 @@ import (
 func newBootstrapCmd(s streams) *cobra.Command {
 	var f reconcileFlags
 	var k kubeFlags
-	var release, image, interval, scheduleExpr, webhookFile, ageKeyFile, format string
+	var release, image, interval, scheduleExpr, webhookFile, ageKeyFile string
+	var format *outputFormat
 	var waitPono bool
 	var installTimeout time.Duration
 	cmd := &cobra.Command{
@@ -42,9 +43,6 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			log, err := f.logger(s.err)
 			if err != nil {
 				return err
-			}
-			if format != "text" && format != "json" && format != "yaml" {
-				return usageErr(fmt.Errorf("--output: want text, json or yaml, got %q", format))
 			}
 			if f.authSecret != "" {
 				return usageErr(errors.New("bootstrap reads credentials from --auth-dir; --auth-secret is for pono reconcile"))
@@ -112,7 +110,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			}
 			rep := r.Cycle(ctx, "bootstrap")
 			pr.finish()
-			if err := printCycle(s.out, format, rep); err != nil {
+			if err := printCycle(s.out, format.value, rep); err != nil {
 				return err
 			}
 			if rep.Err != nil {
@@ -136,7 +134,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 	bindAgeKeyFile(cmd, &ageKeyFile)
 	fl.BoolVar(&waitPono, "wait-pono", true, "wait until pono's own Deployment is ready")
 	fl.DurationVar(&installTimeout, "install-timeout", 5*time.Minute, "time limit for installing pono itself")
-	fl.StringVarP(&format, "output", "o", "text", "report format: text, json or yaml")
+	format = bindOutput(cmd, "report format", "table", "json", "yaml")
 	return cmd
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/reconcile/diff"
@@ -14,7 +17,7 @@ func newDiffCmd(s streams) *cobra.Command {
 		f        compileFlags
 		base     string
 		head     string
-		format   string
+		format   *outputFormat
 		color    string
 		exitCode bool
 		live     bool
@@ -40,11 +43,6 @@ func newDiffCmd(s streams) *cobra.Command {
 			case !live && base == "":
 				return usageErr(fmt.Errorf("diff: --base REF is required (or --live)"))
 			}
-			switch format {
-			case "text", "markdown", "json":
-			default:
-				return usageErr(fmt.Errorf("unknown output format %q (want text, markdown or json)", format))
-			}
 			useColor, err := wantColor(color, s.out)
 			if err != nil {
 				return err
@@ -67,9 +65,11 @@ func newDiffCmd(s streams) *cobra.Command {
 					return err
 				}
 			}
-			switch format {
+			switch format.value {
 			case "json":
 				err = diff.WriteJSON(s.out, r)
+			case "yaml":
+				err = writeDiffYAML(s.out, r)
 			case "markdown":
 				err = diff.WriteMarkdown(s.out, r, diff.MarkdownOptions{})
 			default:
@@ -91,10 +91,24 @@ func newDiffCmd(s streams) *cobra.Command {
 	bindAgeKeyFile(cmd, &f.ageKeyFile)
 	cmd.Flags().StringVar(&base, "base", "", "git revision to compare from (branch, tag, commit)")
 	cmd.Flags().StringVar(&head, "head", "", "git revision to compare to (default: the working tree)")
-	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text, markdown (pull-request comment) or json")
+	format = bindOutput(cmd, "output format (markdown: a pull-request comment)", "table", "markdown", "json", "yaml")
 	cmd.Flags().StringVar(&color, "color", "auto", "color the text output: auto (on a terminal), always or never")
 	cmd.Flags().BoolVar(&live, "live", false, "compare with the cluster (current kubeconfig) instead of a git revision")
 	kube.bind(cmd)
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
+}
+
+// writeDiffYAML prints the JSON report as YAML, so both have one shape.
+func writeDiffYAML(w io.Writer, r *diff.Report) error {
+	var b bytes.Buffer
+	if err := diff.WriteJSON(&b, r); err != nil {
+		return err
+	}
+	y, err := yaml.JSONToYAML(b.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(y)
+	return err
 }

@@ -20,15 +20,12 @@ func newExtCmd(s streams) *cobra.Command {
 
 func newExtListCmd(s streams) *cobra.Command {
 	var f compileFlags
-	var format string
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "list DIR",
 		Short: "List extensions as Kaapana's Extensions page shows them",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
 			// The page is the charts' metadata: it must show while a
 			// release's parameters or policy are still wrong.
 			c := f.action(s)
@@ -38,20 +35,12 @@ func newExtListCmd(s streams) *cobra.Command {
 				return err
 			}
 			printWarnings(s.err, res)
-			return printExtensions(s.out, format, res.Extensions)
+			return printExtensions(s.out, format.value, res.Extensions)
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	return cmd
-}
-
-func checkFormat(format string) error {
-	switch format {
-	case "table", "json", "yaml":
-		return nil
-	}
-	return usageErr(fmt.Errorf("unknown output format %q (want table, json or yaml)", format))
 }
 
 func printExtensions(w io.Writer, format string, exts []compiler.ExtensionInfo) error {

@@ -164,7 +164,8 @@ func newReconcileCmd(s streams) *cobra.Command {
 	var f reconcileFlags
 	var k kubeFlags
 	var once bool
-	var format, scheduleExpr, webhookFile string
+	var scheduleExpr, webhookFile string
+	var format *outputFormat
 	ro := gitops.RunOptions{}
 	var interval time.Duration
 	var heartbeat time.Duration
@@ -205,9 +206,6 @@ func newReconcileCmd(s streams) *cobra.Command {
 			if err != nil {
 				return usageErr(err)
 			}
-			if format != "text" && format != "json" && format != "yaml" {
-				return usageErr(fmt.Errorf("--output: want text, json or yaml, got %q", format))
-			}
 			opts, err := f.options()
 			if err != nil {
 				return err
@@ -233,7 +231,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 			}
 			if once {
 				rep := r.Cycle(cmd.Context(), "once")
-				if err := printCycle(s.out, format, rep); err != nil {
+				if err := printCycle(s.out, format.value, rep); err != nil {
 					return err
 				}
 				if rep.Err != nil {
@@ -257,7 +255,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 	k.bind(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&once, "once", false, "run one cycle and exit with its result")
-	fl.StringVarP(&format, "output", "o", "text", "--once report format: text, json or yaml")
+	format = bindOutput(cmd, "--once report format", "table", "json", "yaml")
 	fl.StringVar(&scheduleExpr, "schedule", "", `cron schedule of cycles ("*/5 * * * *", "@hourly", "@every 2m")`)
 	fl.DurationVar(&interval, "interval", 5*time.Minute, "time between cycles (when --schedule is not given)")
 	fl.DurationVar(&ro.Jitter, "jitter", 0, "delay each scheduled cycle by a random time up to this")

@@ -53,7 +53,13 @@ func newRootCmd(s streams) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// A bad -o is said once, as every command says it.
+		if fe := (*formatError)(nil); errors.As(err, &fe) {
+			return usageErr(fe)
+		}
+		return usageErr(err)
+	})
 	root.PersistentFlags().BoolP("verbose", "v", false, "print long error messages whole")
 	// pono --version prints what pono version does.
 	root.Version = compiler.Version + " (render " + compiler.RenderVersion + ")"

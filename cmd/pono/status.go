@@ -21,7 +21,7 @@ func newStatusCmd(s streams) *cobra.Command {
 	var k kubeFlags
 	cfg := &reconcile.Config{}
 	st := reconcile.NewStatus(cfg)
-	var format string
+	var format *outputFormat
 	var experimental, stable bool
 	var namespace string
 	cmd := &cobra.Command{
@@ -41,9 +41,6 @@ func newStatusCmd(s streams) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
 			if len(args) == 0 {
 				rc, err := k.restConfig()
 				if err != nil {
@@ -57,7 +54,7 @@ func newStatusCmd(s streams) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printReconcilerStatus(s.out, format, st)
+				return printReconcilerStatus(s.out, format.value, st)
 			}
 			switch {
 			case experimental && stable:
@@ -81,12 +78,12 @@ func newStatusCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printPlatformStatus(s.out, format, rep)
+			return printPlatformStatus(s.out, format.value, rep)
 		},
 	}
 	f.bind(cmd)
 	k.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	cmd.Flags().StringVar(&namespace, "namespace", defaultNamespace(), "namespace of the reconciler (without DIR)")
 	cmd.Flags().StringVar(&st.Kind, "kind", "", "show only this kind (application, workflow, workflow-v2, platform, other)")
 	cmd.Flags().BoolVar(&experimental, "experimental", false, "show only experimental extensions")

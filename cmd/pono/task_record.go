@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pono-gitops/pono/reconcile/taskrun"
@@ -33,7 +32,7 @@ func newTaskLogsCmd(s streams) *cobra.Command {
 
 func newTaskStatusCmd(s streams) *cobra.Command {
 	var conn taskConnFlags
-	var output string
+	var format *outputFormat
 	var exitCode bool
 	cmd := &cobra.Command{
 		Use:   "status RUN.json",
@@ -52,17 +51,12 @@ func newTaskStatusCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			switch output {
-			case "json":
-				b, err := json.MarshalIndent(st, "", "  ")
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(s.out, string(b))
-			case "text", "":
+			done, err := writeStructured(s.out, format.value, st)
+			if err != nil {
+				return err
+			}
+			if !done {
 				printStatus(s, st)
-			default:
-				return usageErr(fmt.Errorf("unknown output format %q (want text or json)", output))
 			}
 			if exitCode {
 				return statusError(st)
@@ -71,7 +65,7 @@ func newTaskStatusCmd(s streams) *cobra.Command {
 		},
 	}
 	conn.bind(cmd, 0)
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit with the task's outcome (75 while it has not ended)")
 	return cmd
 }

@@ -29,67 +29,58 @@ func newWorkflowCmd(s streams) *cobra.Command {
 
 func newWorkflowListCmd(s streams) *cobra.Command {
 	var f compileFlags
-	var format string
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "list DIR",
 		Short: "List the platform's workflows: title, chart version, tasks, containers, parameters",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
 			res, err := compileWorkflows(cmd, s, &f, args[0])
 			if err != nil {
 				return err
 			}
-			return printWorkflows(s.out, format, res.Workflows)
+			return printWorkflows(s.out, format.value, res.Workflows)
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or yaml")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	return cmd
 }
 
 func newWorkflowShowCmd(s streams) *cobra.Command {
 	var f compileFlags
-	var format string
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "show DIR NAME",
 		Short: "Show a workflow: its task graph, the generated workflow.json and Airflow DAG",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormatOf(format, "text", "json", "yaml"); err != nil {
-				return err
-			}
 			w, err := findWorkflow(cmd, s, &f, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			return printWorkflow(s.out, format, w)
+			return printWorkflow(s.out, format.value, w)
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text, json or yaml")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	return cmd
 }
 
 func newWorkflowGraphCmd(s streams) *cobra.Command {
 	var f compileFlags
-	var format string
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "graph DIR NAME",
 		Short: "Print a workflow's task graph as a mermaid flowchart, in Graphviz dot, or laid out as SVG",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormatOf(format, "mermaid", "dot", "svg"); err != nil {
-				return err
-			}
 			w, err := findWorkflow(cmd, s, &f, args[0], args[1])
 			if err != nil {
 				return err
 			}
 			var out []byte
-			switch format {
+			switch format.value {
 			case "dot":
 				out = w.Graph.Dot()
 			case "svg":
@@ -104,16 +95,8 @@ func newWorkflowGraphCmd(s streams) *cobra.Command {
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&format, "output", "o", "mermaid", "output format: mermaid, dot or svg")
+	format = bindOutput(cmd, "output format", "mermaid", "dot", "svg")
 	return cmd
-}
-
-// checkFormatOf refuses an -o value that is not one of formats.
-func checkFormatOf(format string, formats ...string) error {
-	if slices.Contains(formats, format) {
-		return nil
-	}
-	return usageErr(fmt.Errorf("unknown output format %q (want %s or %s)", format, strings.Join(formats[:len(formats)-1], ", "), formats[len(formats)-1]))
 }
 
 func compileWorkflows(cmd *cobra.Command, s streams, f *compileFlags, dir string) (*compiler.Result, error) {
@@ -169,7 +152,7 @@ type workflowDoc struct {
 }
 
 func printWorkflow(w io.Writer, format string, x compiler.WorkflowInfo) error {
-	if format != "text" {
+	if format != "table" {
 		doc := workflowDoc{WorkflowInfo: x, Files: map[string]string{}}
 		for name, b := range x.Files {
 			doc.Files[name] = string(b)

@@ -236,20 +236,17 @@ func failedTasks(rec *workflowrun.Record) string {
 }
 
 func newWorkflowStatusCmd(s streams) *cobra.Command {
-	var format string
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "status RUN",
 		Short: "Print a workflow run's tasks from its record (the run directory or its workflow_run.json)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormatOf(format, "table", "json"); err != nil {
-				return err
-			}
 			rec, err := workflowrun.ReadRecord(args[0])
 			if err != nil {
 				return err
 			}
-			if done, err := writeStructured(s.out, format, rec); done {
+			if done, err := writeStructured(s.out, format.value, rec); done {
 				return err
 			}
 			fmt.Fprintf(s.out, "workflow %s, run %s (%s) in %s: %s\n", rec.Workflow, rec.RunID, rec.Mode, rec.RunDir, rec.State)
@@ -257,7 +254,7 @@ func newWorkflowStatusCmd(s streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table or json")
+	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	return cmd
 }
 
