@@ -51,6 +51,7 @@ func newApplyCmd(s streams) *cobra.Command {
 	a := reconcile.NewApply(cfg)
 	var onInstallFailure string
 	var stats bool
+	var format *outputFormat
 	cmd := &cobra.Command{
 		Use:   "apply DIR",
 		Short: "Converge the cluster to the platform: install, upgrade and prune Helm releases",
@@ -95,7 +96,13 @@ func newApplyCmd(s streams) *cobra.Command {
 				fmt.Fprintf(s.err, "api requests: %d reads, %d writes\n", count.reads.Load(), count.writes.Load())
 			}
 			if rep != nil {
-				printApplyReport(s.out, rep)
+				done, werr := writeStructured(s.out, format.value, applyView(rep))
+				if werr != nil {
+					return werr
+				}
+				if !done {
+					printApplyReport(s.out, rep)
+				}
 			}
 			var fe *reconcile.FailedError
 			if errors.As(err, &fe) {
@@ -117,6 +124,7 @@ func newApplyCmd(s streams) *cobra.Command {
 	fl.BoolVar(&a.RollbackOnFailure, "rollback-on-failure", a.RollbackOnFailure, "roll a failed upgrade back to the last good revision")
 	fl.StringVar(&onInstallFailure, "on-install-failure", "uninstall", "what to do with a failed first install: uninstall or keep")
 	fl.IntVar(&a.MaxHistory, "max-history", a.MaxHistory, "revisions kept per release (0: unlimited)")
+	format = bindOutput(cmd, "report format", "table", "json", "yaml")
 	fl.BoolVar(&stats, "stats", false, "print how many read and write requests apply sent to the API server")
 	fl.DurationVar(&a.LeaseDuration, "lease-duration", a.LeaseDuration, "validity of the per-release lease; a release left pending by a dead run is recovered once its lease expired")
 	return cmd

@@ -322,7 +322,13 @@ func printReleaseResults(w io.Writer, rs []gitops.ReleaseResult) error {
 }
 
 // cycleJSON is the structured form of a cycle report.
+// cycleReportVersion is the version of reconcile --once's -o json|yaml
+// shape (docs/reconcile.md): meanings are stable within a version.
+const cycleReportVersion = 1
+
 type cycleJSON struct {
+	Kind       string                  `json:"kind"`
+	Version    int                     `json:"version"`
 	Trigger    string                  `json:"trigger"`
 	Commit     gitops.CommitRef        `json:"commit"`
 	Target     gitops.CommitRef        `json:"target"`
@@ -337,7 +343,7 @@ type cycleJSON struct {
 }
 
 func cycleView(rep *gitops.CycleReport) cycleJSON {
-	v := cycleJSON{Trigger: rep.Trigger, Commit: rep.Commit, Target: rep.Target, Moved: rep.Moved, Result: rep.Result,
+	v := cycleJSON{Kind: "CycleReport", Version: cycleReportVersion, Trigger: rep.Trigger, Commit: rep.Commit, Target: rep.Target, Moved: rep.Moved, Result: rep.Result,
 		Duration: rep.Duration.Round(time.Millisecond).String(), WindowOpen: rep.WindowOpen,
 		Releases: rep.Releases, Drift: rep.Drift}
 	if rep.Err != nil {

@@ -301,8 +301,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 
 	// With the cluster.
 	s.must(env, append([]string{"apply", dir, "--dry-run"}, kube...)...)
+	for _, f := range []string{"json", "yaml"} {
+		s.must(env, append([]string{"apply", dir, "--dry-run", "-o", f}, kube...)...)
+	}
 	s.must(env, append([]string{"apply", dir, "--stats", "--timeout", "1m"}, kube...)...)
 	s.must(env, append([]string{"apply", dir}, kube...)...)
+	s.must(env, append([]string{"apply", dir, "-o", "json"}, kube...)...)
 	putSecret(t, c, "scan-admin", "scan-ref", map[string]string{"value": planted["Secret reference (changed)"]})
 	for _, f := range []string{"text", "markdown", "json"} {
 		s.run(env, append([]string{"diff", dir, "--live", "-o", f}, kube...)...)
