@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/reconcile/diff"
 )
 
@@ -54,13 +53,13 @@ func newDiffCmd(s streams) *cobra.Command {
 					return err
 				}
 				d := diff.NewLiveDiff(f.config(), rc)
-				d.Env, d.Offline = f.env, f.offline
+				d.Env, d.Offline, d.Locked = f.env, f.offline, f.locked
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err
 				}
 			} else {
 				d := diff.NewGitDiff(f.config())
-				d.Base, d.Head, d.Env, d.Offline = base, head, f.env, f.offline
+				d.Base, d.Head, d.Env, d.Offline, d.Locked = base, head, f.env, f.offline, f.locked
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err
 				}
@@ -84,11 +83,7 @@ func newDiffCmd(s streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&f.env, "env", "e", "", "environment overlay to compile on both sides")
-	cmd.Flags().BoolVar(&f.offline, "offline", false, "use only lock files and the chart cache")
-	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", compiler.DefaultCacheDir(), "chart cache directory")
-	bindAllowExternal(cmd, &f.allowExternal)
-	bindAgeKeyFile(cmd, &f.ageKeyFile)
+	f.bind(cmd) // --env and --offline apply to both sides, --locked to the head
 	cmd.Flags().StringVar(&base, "base", "", "git revision to compare from (branch, tag, commit)")
 	cmd.Flags().StringVar(&head, "head", "", "git revision to compare to (default: the working tree)")
 	format = bindOutput(cmd, "output format (markdown: a pull-request comment)", "table", "markdown", "json", "yaml")

@@ -21,6 +21,10 @@ type GitDiff struct {
 	// Env is the environment overlay compiled on both sides.
 	Env     string
 	Offline bool
+	// Locked fails when the head side's pono.lock is missing an entry or
+	// would change (compile --locked); the base compiles as committed, so
+	// a change that repairs a stale lock can still be shown.
+	Locked bool
 
 	cfg *compiler.Config
 }
@@ -52,19 +56,19 @@ func (d *GitDiff) Run(ctx context.Context, dir string) (*Report, error) {
 	}
 	defer os.RemoveAll(scratch)
 
-	baseRes, baseName, err := d.compileAt(ctx, repo, d.Base, rel, filepath.Join(scratch, "base"))
+	baseRes, baseName, err := d.compileAt(ctx, repo, d.Base, rel, filepath.Join(scratch, "base"), false)
 	if err != nil {
 		return nil, err
 	}
 	var headRes *compiler.Result
 	headName := "working tree"
 	if d.Head == "" {
-		headRes, err = d.compile(ctx, dir, repo.Root())
+		headRes, err = d.compile(ctx, dir, repo.Root(), d.Locked)
 		if err != nil {
 			return nil, fmt.Errorf("working tree: %w", err)
 		}
 	} else {
-		headRes, headName, err = d.compileAt(ctx, repo, d.Head, rel, filepath.Join(scratch, "head"))
+		headRes, headName, err = d.compileAt(ctx, repo, d.Head, rel, filepath.Join(scratch, "head"), d.Locked)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +81,7 @@ func (d *GitDiff) Run(ctx context.Context, dir string) (*Report, error) {
 	return r, nil
 }
 
-func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, dst string) (*compiler.Result, string, error) {
+func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, dst string, locked bool) (*compiler.Result, string, error) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return nil, "", err
 	}
@@ -87,7 +91,7 @@ func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, d
 	}
 	name := rev + " (" + commit[:12] + ")"
 	platformDir := filepath.Join(dst, rel)
-	res, err := d.compile(ctx, platformDir, dst)
+	res, err := d.compile(ctx, platformDir, dst, locked)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", name, diag.Relabel(err, dst+string(filepath.Separator), commit[:12]+":"))
 	}
@@ -95,10 +99,11 @@ func (d *GitDiff) compileAt(ctx context.Context, repo *gitrepo.Repo, rev, rel, d
 }
 
 // compile compiles dir; path sources may not leave root, the repository.
-func (d *GitDiff) compile(ctx context.Context, dir, root string) (*compiler.Result, error) {
+func (d *GitDiff) compile(ctx context.Context, dir, root string, locked bool) (*compiler.Result, error) {
 	c := compiler.NewCompile(d.cfg)
 	c.SourceRoot = root
 	c.Env = d.Env
 	c.Offline = d.Offline
+	c.Locked = locked
 	return c.Run(ctx, dir)
 }

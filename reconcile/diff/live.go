@@ -41,6 +41,8 @@ const (
 type LiveDiff struct {
 	Env     string
 	Offline bool
+	// Locked fails when pono.lock is missing an entry or would change.
+	Locked bool
 	// Namespaces restricts the releases read (Apply.Namespaces).
 	Namespaces []string
 
@@ -58,7 +60,7 @@ func NewLiveDiff(cfg *compiler.Config, rc *rest.Config) *LiveDiff {
 // live objects are compared through server-side apply dry runs.
 func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
 	c := compiler.NewCompile(d.cfg)
-	c.Env, c.Offline = d.Env, d.Offline
+	c.Env, c.Offline, c.Locked = d.Env, d.Offline, d.Locked
 	res, err := c.Run(ctx, dir)
 	if err != nil {
 		return nil, err
