@@ -63,7 +63,7 @@ const (
 	flagGrace
 )
 
-// bind adds --docker-host, --kubeconfig and --context (every subcommand
+// bind adds --docker-host, --kubeconfig and --kube-context (every subcommand
 // that reaches an engine or a cluster uses them) and the flags in which.
 func (f *taskConnFlags) bind(cmd *cobra.Command, which taskFlag) {
 	fs := cmd.Flags()
@@ -75,7 +75,11 @@ func (f *taskConnFlags) bind(cmd *cobra.Command, which taskFlag) {
 		fs.StringVar(&f.network, "network", "", "docker network mode for the task container, e.g. none (default: the engine's)")
 	}
 	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
-	fs.StringVar(&f.context, "context", "", "kubeconfig context (default: the current context)")
+	fs.StringVar(&f.context, "kube-context", "", "kubeconfig context (default: the current context)")
+	// --context was task's name for --kube-context before every command
+	// spelled it one way; it still works, with a warning.
+	fs.Var(&deprecatedAlias{cmd: cmd, name: "context", use: "kube-context", v: &f.context}, "context", "kubeconfig context")
+	_ = fs.MarkHidden("context")
 	if which&flagNamespace != 0 {
 		fs.StringVar(&f.namespace, "namespace", "", "namespace when the task's config.namespace is empty (default: the context's)")
 	}
@@ -143,4 +147,22 @@ func statusError(st *taskrun.Status) error {
 		msg = fmt.Sprintf("task %s", st.Phase)
 	}
 	return &exitError{code: code, err: fmt.Errorf("task failed: %s", msg)}
+}
+
+// deprecatedAlias is an old flag name that sets the new one's variable and
+// warns on stderr (cobra's MarkDeprecated prints to the command's stdout,
+// where it would corrupt -o json).
+type deprecatedAlias struct {
+	cmd       *cobra.Command
+	name, use string
+	v         *string
+}
+
+func (a *deprecatedAlias) String() string { return *a.v }
+func (a *deprecatedAlias) Type() string   { return "string" }
+
+func (a *deprecatedAlias) Set(s string) error {
+	fmt.Fprintf(a.cmd.ErrOrStderr(), "warning: --%s is deprecated, use --%s\n", a.name, a.use)
+	*a.v = s
+	return nil
 }
