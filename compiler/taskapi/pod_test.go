@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pono-gitops/pono/internal/goldentest"
 )
 
 // TestBuildPodGolden builds the pod and registry secret for Kaapana's own
@@ -75,20 +76,7 @@ func TestBuildPodGolden(t *testing.T) {
 				}
 				got = append(append(got, "---\n"...), b...)
 			}
-			golden := filepath.Join("testdata", "pod", tt.name+".yaml")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("pod mismatch (-want +got):\n%s", diff)
-			}
+			goldentest.File(t, filepath.Join("testdata", "pod", tt.name+".yaml"), string(got))
 		})
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/pono-gitops/pono/internal/goldentest"
 )
 
 // TestReadsPonosGeneratedDAG reads the DAG compiler/workflow generates for
@@ -20,19 +20,5 @@ func TestReadsPonosGeneratedDAG(t *testing.T) {
 	if !d.Readable() || len(d.Problems) > 0 {
 		t.Errorf("problems reading pono's own DAG:\n%s", render(&DAG{Problems: d.Problems}))
 	}
-	golden := filepath.Join("testdata", "generated_organ_report.want")
-	got := render(d)
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
+	goldentest.File(t, filepath.Join("testdata", "generated_organ_report.want"), render(d))
 }

@@ -1,58 +1,25 @@
 package pydag
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
-)
 
-var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
+	"github.com/pono-gitops/pono/internal/goldentest"
+)
 
 // TestGolden reads dag.py of each testdata/*.txtar and compares what the
 // reader found, rendered by render, with the archive's want section.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no goldens")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var src []byte
-			want := -1
-			for i, f := range ar.Files {
-				switch f.Name {
-				case "dag.py":
-					src = f.Data
-				case "want":
-					want = i
-				}
-			}
-			if src == nil || want < 0 {
-				t.Fatal("the archive needs dag.py and want")
-			}
-			got := render(Read(src))
-			if *update {
-				ar.Files[want].Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if diff := cmp.Diff(string(ar.Files[want].Data), got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	goldentest.Run(t, "testdata/*.txtar", func(t *testing.T, ar *txtar.Archive) map[string]string {
+		src, ok := goldentest.Section(ar, "dag.py")
+		if !ok {
+			t.Fatal("the archive needs dag.py")
+		}
+		return map[string]string{"want": render(Read(src))}
+	})
 }
 
 // render writes a DAG as one line per task, edge and problem.
