@@ -1,6 +1,9 @@
-// Package mask is pono's one notion of what is secret and how it is hidden:
-// the compile output (releases.yaml, the rendered manifests), pono diff,
-// the apply engine's messages and the web page all use it. It is pure.
+// Package mask is pono's notion of what is secret and how it is hidden:
+// the compile output (releases.yaml, the rendered manifests), the platform
+// loader's messages and pono diff (git and live, which the web page shows)
+// use it. It is pure. The apply engine's message redactor
+// (reconcile/apply_redact.go) is still a separate copy: it writes "***" and
+// also hides sensitive booleans' words, which this package does not.
 package mask
 
 import (
