@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	yaml3 "go.yaml.in/yaml/v3"
+	yamlv4 "go.yaml.in/yaml/v4"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler/diag"
@@ -137,8 +137,8 @@ func (s *session) parseYAML(name string, b []byte) (doc, bool) {
 		s.errorf(d.display, "%s is not valid YAML: %s", path.Base(name), strings.TrimPrefix(err.Error(), "error converting YAML to JSON: yaml: "))
 		return d, false
 	}
-	var root yaml3.Node
-	if err := yaml3.Unmarshal(b, &root); err != nil {
+	var root yamlv4.Node
+	if err := yamlv4.Unmarshal(b, &root); err != nil {
 		s.errorf(d.display, "%s is not valid YAML: %s", path.Base(name), strings.TrimPrefix(err.Error(), "yaml: "))
 		return d, false
 	}
@@ -174,13 +174,13 @@ func (s *session) chartYAML() {
 		return
 	}
 	top := d.node()
-	if top == nil || top.Kind != yaml3.MappingNode {
+	if top == nil || top.Kind != yamlv4.MappingNode {
 		s.errorf(d.pos(), "Chart.yaml must be a mapping of fields (apiVersion, name, version, ...)")
 		return
 	}
 	str := func(k string) string {
 		n := d.node(k)
-		if n == nil || n.Kind != yaml3.ScalarNode || n.Tag == "!!null" {
+		if n == nil || n.Kind != yamlv4.ScalarNode || n.Tag == "!!null" {
 			return ""
 		}
 		return n.Value
@@ -204,7 +204,7 @@ func (s *session) chartYAML() {
 	}
 	deps := d.node("dependencies")
 	found := false
-	if deps != nil && deps.Kind == yaml3.SequenceNode {
+	if deps != nil && deps.Kind == yamlv4.SequenceNode {
 		for _, dep := range deps.Content {
 			if n := mapValue(dep, "name"); n != nil && n.Value == helpersChart {
 				found = true
@@ -216,15 +216,15 @@ func (s *session) chartYAML() {
 	}
 }
 
-func scalar(n *yaml3.Node) string {
-	if n == nil || n.Kind != yaml3.ScalarNode {
+func scalar(n *yamlv4.Node) string {
+	if n == nil || n.Kind != yamlv4.ScalarNode {
 		return ""
 	}
 	return n.Value
 }
 
-func scalars(n *yaml3.Node) []string {
-	if n == nil || n.Kind != yaml3.SequenceNode {
+func scalars(n *yamlv4.Node) []string {
+	if n == nil || n.Kind != yamlv4.SequenceNode {
 		return nil
 	}
 	var out []string
@@ -249,19 +249,19 @@ func (s *session) valuesYAML() {
 	top := d.node()
 	pc := d.node("processingContainers")
 	switch {
-	case top == nil || top.Kind != yaml3.MappingNode:
+	case top == nil || top.Kind != yamlv4.MappingNode:
 		s.errorf(d.pos(), "values.yaml must be a mapping")
 		return
 	case pc == nil:
 		s.errorf(d.pos(), "values.yaml must have processingContainers (the images Kaapana's build pushes); it may be an empty list [] but must be present")
 		return
-	case pc.Kind != yaml3.SequenceNode:
+	case pc.Kind != yamlv4.SequenceNode:
 		s.errorf(d.pos("processingContainers"), "processingContainers must be a list of image names")
 		return
 	}
 	seen := map[string]bool{}
 	for i, c := range pc.Content {
-		if c.Kind != yaml3.ScalarNode || c.Tag == "!!null" || c.Value == "" {
+		if c.Kind != yamlv4.ScalarNode || c.Tag == "!!null" || c.Value == "" {
 			s.errorf(d.pos("processingContainers", i), "processingContainers[%d] must be an image name", i)
 			continue
 		}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	yaml3 "go.yaml.in/yaml/v3"
+	yamlv4 "go.yaml.in/yaml/v4"
 )
 
 // posIndex maps a path of pono's workflow model (below workflows.<name>)
@@ -37,10 +37,10 @@ func (ix posIndex) lookup(path []string) string {
 // doc is a parsed YAML or JSON file with its display name, for positions.
 type doc struct {
 	display string
-	root    *yaml3.Node
+	root    *yamlv4.Node
 }
 
-func (d doc) at(n *yaml3.Node) string {
+func (d doc) at(n *yamlv4.Node) string {
 	if n == nil {
 		return d.display
 	}
@@ -48,9 +48,9 @@ func (d doc) at(n *yaml3.Node) string {
 }
 
 // node walks mapping keys (strings) and sequence indexes (ints).
-func (d doc) node(path ...any) *yaml3.Node {
+func (d doc) node(path ...any) *yamlv4.Node {
 	n := d.root
-	if n != nil && n.Kind == yaml3.DocumentNode && len(n.Content) > 0 {
+	if n != nil && n.Kind == yamlv4.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
 	for _, el := range path {
@@ -61,7 +61,7 @@ func (d doc) node(path ...any) *yaml3.Node {
 		case string:
 			n = mapValue(n, e)
 		case int:
-			if n.Kind != yaml3.SequenceNode || e >= len(n.Content) {
+			if n.Kind != yamlv4.SequenceNode || e >= len(n.Content) {
 				return nil
 			}
 			n = n.Content[e]
@@ -84,7 +84,7 @@ func (d doc) pos(path ...any) string {
 func (d doc) keyPos(path ...any) string {
 	parent := d.node(path[:len(path)-1]...)
 	k, _ := path[len(path)-1].(string)
-	if parent != nil && parent.Kind == yaml3.MappingNode {
+	if parent != nil && parent.Kind == yamlv4.MappingNode {
 		for i := 0; i+1 < len(parent.Content); i += 2 {
 			if parent.Content[i].Value == k {
 				return d.at(parent.Content[i])
@@ -95,11 +95,11 @@ func (d doc) keyPos(path ...any) string {
 }
 
 // mapValue is the last value of key k in a mapping (YAML keeps the last).
-func mapValue(n *yaml3.Node, k string) *yaml3.Node {
-	if n.Kind != yaml3.MappingNode {
+func mapValue(n *yamlv4.Node, k string) *yamlv4.Node {
+	if n.Kind != yamlv4.MappingNode {
 		return nil
 	}
-	var v *yaml3.Node
+	var v *yamlv4.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == k {
 			v = n.Content[i+1]
