@@ -17,7 +17,9 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden sections of the txtar archives")
+// Update is the -update flag, for a package's harnesses whose goldens are
+// not txtar sections (one flag per test binary; a second would panic).
+var Update = flag.Bool("update", false, "rewrite the golden sections of the txtar archives")
 
 // Run calls check for every archive matching glob, each in a subtest named
 // after its file. check returns the sections it produced by name; each must
@@ -25,6 +27,19 @@ var update = flag.Bool("update", false, "rewrite the golden sections of the txta
 // sections are set to them instead (added when missing) and the file is
 // rewritten. No archive matching glob is a failure.
 func Run(t *testing.T, glob string, check func(t *testing.T, ar *txtar.Archive) map[string]string) {
+	t.Helper()
+	run(t, glob, "", check)
+}
+
+// RunExact is Run where the archive's sections named with prefix are
+// exactly the ones check produces: one check did not produce is a failure,
+// and -update drops it.
+func RunExact(t *testing.T, glob, prefix string, check func(t *testing.T, ar *txtar.Archive) map[string]string) {
+	t.Helper()
+	run(t, glob, prefix, check)
+}
+
+func run(t *testing.T, glob, exact string, check func(t *testing.T, ar *txtar.Archive) map[string]string) {
 	t.Helper()
 	files, err := filepath.Glob(glob)
 	if err != nil || len(files) == 0 {
@@ -36,21 +51,23 @@ func Run(t *testing.T, glob string, check func(t *testing.T, ar *txtar.Archive) 
 			if err != nil {
 				t.Fatal(err)
 			}
-			compare(t, file, ar, check(t, ar))
+			compare(t, file, ar, check(t, ar), exact)
 		})
 	}
 }
 
-func compare(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
+// compare checks or rewrites the sections got names and, when exact is
+// not empty, the archive's sections named with it that got lacks.
+func compare(t *testing.T, file string, ar *txtar.Archive, got map[string]string, exact string) {
 	t.Helper()
 	changed := false
 	for _, name := range slices.Sorted(maps.Keys(got)) {
 		i := index(ar, name)
 		switch {
-		case *update && i < 0:
+		case *Update && i < 0:
 			ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(got[name])})
 			changed = true
-		case *update:
+		case *Update:
 			ar.Files[i].Data = []byte(got[name])
 			changed = true
 		case i < 0:
@@ -60,6 +77,22 @@ func compare(t *testing.T, file string, ar *txtar.Archive, got map[string]string
 				t.Errorf("%s (-want +got):\n%s", name, diff)
 			}
 		}
+	}
+	if exact != "" {
+		kept := ar.Files[:0]
+		for _, f := range ar.Files {
+			_, produced := got[f.Name]
+			switch {
+			case !strings.HasPrefix(f.Name, exact) || produced:
+				kept = append(kept, f)
+			case *Update:
+				changed = true
+			default:
+				kept = append(kept, f)
+				t.Errorf("%s is in the archive but was not produced", f.Name)
+			}
+		}
+		ar.Files = kept
 	}
 	if changed {
 		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
@@ -107,7 +140,7 @@ func index(ar *txtar.Archive, name string) int {
 // -update.
 func File(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
+	if *Update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
