@@ -15,7 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 )
 
 // kubeFlags select the cluster, as kubectl and helm do.
@@ -47,8 +47,8 @@ func (k *kubeFlags) restConfig() (*rest.Config, error) {
 func newApplyCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &reconcile.Config{}
-	a := reconcile.NewApply(cfg)
+	cfg := &apply.Config{}
+	a := apply.NewApply(cfg)
 	var onInstallFailure string
 	var stats bool
 	var format *outputFormat
@@ -104,7 +104,7 @@ func newApplyCmd(s streams) *cobra.Command {
 					printApplyReport(s.out, rep)
 				}
 			}
-			var fe *reconcile.FailedError
+			var fe *apply.FailedError
 			if errors.As(err, &fe) {
 				return &exitError{code: 1, err: err}
 			}
@@ -197,7 +197,7 @@ func (p *progress) count() {
 	p.shown = true
 }
 
-func (p *progress) event(ev reconcile.Event) {
+func (p *progress) event(ev apply.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done, p.running, p.total = ev.Done, ev.Running, ev.Total
@@ -205,9 +205,9 @@ func (p *progress) event(ev reconcile.Event) {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 	switch ev.Type {
-	case reconcile.EventStart:
+	case apply.EventStart:
 		fmt.Fprintf(p.w, "[%d/%d] %-11s %s/%s: %s\n", ev.Done, ev.Total, ev.Step.Action, ev.Step.Namespace, ev.Step.Name, ev.Step.Reason)
-	case reconcile.EventFinish:
+	case apply.EventFinish:
 		r := ev.Result
 		line := fmt.Sprintf("[%d/%d] %-11s %s/%s: %s in %s", ev.Done, ev.Total, r.Outcome, r.Namespace, r.Name, r.Action, r.Duration.Round(10*time.Millisecond))
 		if r.Detail != "" {
@@ -234,7 +234,7 @@ func (p *progress) finish() {
 	}
 }
 
-func printApplyReport(w io.Writer, rep *reconcile.Report) {
+func printApplyReport(w io.Writer, rep *apply.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if rep.DryRun {
 		fmt.Fprintln(tw, "WAVE\tRELEASE\tNAMESPACE\tACTION\tREASON\tAFTER")
@@ -277,5 +277,5 @@ func printApplyReport(w io.Writer, rep *reconcile.Report) {
 	tw.Flush()
 	c := rep.Counts()
 	fmt.Fprintf(w, "apply %s: %d changed, %d unchanged, %d failed, %d blocked, %d kept in %s\n",
-		rep.Platform, c[reconcile.Changed], c[reconcile.Unchanged], c[reconcile.Failed], c[reconcile.Blocked], c[reconcile.Kept], rep.Duration.Round(10*time.Millisecond))
+		rep.Platform, c[apply.Changed], c[apply.Unchanged], c[apply.Failed], c[apply.Blocked], c[apply.Kept], rep.Duration.Round(10*time.Millisecond))
 }

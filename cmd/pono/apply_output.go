@@ -3,7 +3,7 @@ package main
 import (
 	"time"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 )
 
 // applyReportVersion is the version of apply's -o json|yaml shape: a
@@ -36,7 +36,7 @@ type applyRelease struct {
 	After     []string `json:"after,omitempty"`
 }
 
-func applyView(rep *reconcile.Report) applyJSON {
+func applyView(rep *apply.Report) applyJSON {
 	v := applyJSON{Kind: "ApplyReport", Version: applyReportVersion, Platform: rep.Platform, DryRun: rep.DryRun,
 		Duration: rep.Duration.Round(10 * time.Millisecond).String(), Counts: map[string]int{}, Releases: []applyRelease{}}
 	for o, n := range rep.Counts() {

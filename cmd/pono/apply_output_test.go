@@ -7,20 +7,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/plan"
 )
 
 // apply -o json prints the documented, versioned shape: kind, version,
 // counts by outcome and one entry per release, removals and waits of a
 // dry run included.
 func TestApplyJSONShape(t *testing.T) {
-	rep := &reconcile.Report{Platform: "demo", DryRun: true, Duration: 1234 * time.Millisecond,
+	rep := &apply.Report{Platform: "demo", DryRun: true, Duration: 1234 * time.Millisecond,
 		Plan: &plan.Plan{Platform: "demo", Steps: []plan.Step{
 			{Name: "web", Namespace: "services", Action: plan.Install, After: []string{"db"}, Desired: &plan.Desired{}},
 			{Name: "old", Namespace: "services", Action: plan.Uninstall},
 		}},
-		Results: []reconcile.Result{
+		Results: []apply.Result{
 			{Name: "web", Namespace: "services", Action: plan.Install, Reason: "new", Outcome: plan.OutcomePlanned, Wave: 1},
 			{Name: "old", Namespace: "services", Action: plan.Uninstall, Reason: "not in the platform", Outcome: plan.OutcomePlanned},
 		}}

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 )
 
 // The apply table shows the cause of a failed release, not the first
 // line of Helm's multierror ("1 error occurred:").
 func TestApplyReportShowsHelmCause(t *testing.T) {
-	rep := &reconcile.Report{Platform: "demo", Results: []reconcile.Result{{
-		Name: "web", Namespace: "services", Action: "install", Outcome: reconcile.Failed,
+	rep := &apply.Report{Platform: "demo", Results: []apply.Result{{
+		Name: "web", Namespace: "services", Action: "install", Outcome: apply.Failed,
 		Error:    "1 error occurred:\n\t* Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n\n",
 		Duration: time.Second,
 	}}}

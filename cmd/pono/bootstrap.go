@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pono-gitops/pono/internal/safefs"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/bootstrap"
-	"github.com/pono-gitops/pono/reconcile/gitops"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/bootstrap"
+	"github.com/pono-gitops/pono/cluster/reconcile"
 )
 
 func newBootstrapCmd(s streams) *cobra.Command {
@@ -85,7 +85,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			in.Values = chartValues(f, opts, image, interval, scheduleExpr)
 
 			fmt.Fprintf(s.err, "installing pono into namespace %s\n", opts.Namespace)
-			irep, err := bootstrap.NewInstall(&reconcile.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
+			irep, err := bootstrap.NewInstall(&apply.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
 			if irep != nil {
 				for _, o := range irep.Objects {
 					name := o.Name
@@ -104,7 +104,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			fmt.Fprintf(s.err, "first reconcile of %s (ref %s, path %s)\n", opts.RepoURL, opts.Ref, opts.Path)
 			opts.Identity = "pono-bootstrap"
 			pr := newProgress(s.err)
-			r, err := gitops.New(&gitops.Config{RESTConfig: rc, Logger: log, Progress: pr.event}, opts)
+			r, err := reconcile.New(&reconcile.Config{RESTConfig: rc, Logger: log, Progress: pr.event}, opts)
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			if rep.Err != nil {
 				return &exitError{code: 1, err: rep.Err}
 			}
-			if rep.Result == gitops.Planned {
+			if rep.Result == reconcile.Planned {
 				return &exitError{code: 1, err: errors.New("the platform was only planned (observe mode or outside the allow windows): it is not in place yet")}
 			}
 			fmt.Fprintf(s.err, "platform ready at commit %s; pono keeps it in sync from now on\n", rep.Commit.Short())
@@ -159,7 +159,7 @@ func readFiles(dir string, names []string) (map[string][]byte, error) {
 
 // chartValues are the values of pono's chart that make the in-cluster
 // reconciler follow the same repository the same way.
-func chartValues(f reconcileFlags, opts gitops.Options, image, interval, scheduleExpr string) map[string]any {
+func chartValues(f reconcileFlags, opts reconcile.Options, image, interval, scheduleExpr string) map[string]any {
 	git := map[string]any{"url": opts.RepoURL, "ref": opts.Ref, "path": opts.Path}
 	if opts.Env != "" {
 		git["env"] = opts.Env

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pono-gitops/pono/reconcile/diff"
+	"github.com/pono-gitops/pono/diff"
 )
 
 func newDiffCmd(s streams) *cobra.Command {

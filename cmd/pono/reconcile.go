@@ -22,13 +22,13 @@ import (
 	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/pono-gitops/pono/internal/schedule"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/gitops"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/reconcile"
 )
 
 // reconcileFlags are the flags `pono reconcile` and `pono bootstrap` share.
 type reconcileFlags struct {
-	opts        gitops.Options
+	opts        reconcile.Options
 	mode        string
 	windows     []string
 	authDir     string
@@ -74,11 +74,11 @@ func defaultNamespace() string {
 	return ownership.SystemNamespace
 }
 
-// options turns the flags into gitops.Options, reading credentials and
+// options turns the flags into reconcile.Options, reading credentials and
 // verification keys from files (the Secret is read by secretAuth). It
 // touches no cluster, so a usage error is reported as one even when the
 // kubeconfig is broken. Nothing secret is logged.
-func (f *reconcileFlags) options() (gitops.Options, error) {
+func (f *reconcileFlags) options() (reconcile.Options, error) {
 	o := f.opts
 	if o.RepoURL == "" {
 		return o, usageErr(errors.New("--repo is required"))
@@ -91,7 +91,7 @@ func (f *reconcileFlags) options() (gitops.Options, error) {
 	}
 	switch f.mode {
 	case "apply", "observe":
-		o.Mode = gitops.Mode(f.mode)
+		o.Mode = reconcile.Mode(f.mode)
 	default:
 		return o, usageErr(fmt.Errorf("--mode: want apply or observe, got %q", f.mode))
 	}
@@ -120,14 +120,14 @@ func (f *reconcileFlags) options() (gitops.Options, error) {
 		}
 	}
 	prune, wait, timeout, conc, nss := f.prune, f.wait, f.timeout, f.concurrency, f.restrictNS
-	o.Apply = func(a *reconcile.Apply) {
+	o.Apply = func(a *apply.Apply) {
 		a.Prune, a.Wait, a.Timeout, a.Concurrency, a.Namespaces = prune, wait, timeout, conc, nss
 	}
 	return o, nil
 }
 
 // secretAuth reads the git credentials of --auth-secret into o.
-func (f *reconcileFlags) secretAuth(ctx context.Context, rc *rest.Config, o *gitops.Options) error {
+func (f *reconcileFlags) secretAuth(ctx context.Context, rc *rest.Config, o *reconcile.Options) error {
 	if f.authSecret == "" {
 		return nil
 	}
@@ -166,7 +166,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 	var once bool
 	var scheduleExpr, webhookFile string
 	var format *outputFormat
-	ro := gitops.RunOptions{}
+	ro := reconcile.RunOptions{}
 	var interval time.Duration
 	var heartbeat time.Duration
 	cmd := &cobra.Command{
@@ -225,7 +225,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 				}
 				ro.WebhookSecret = []byte(strings.TrimSpace(string(b)))
 			}
-			r, err := gitops.New(&gitops.Config{RESTConfig: rc, Logger: log}, opts)
+			r, err := reconcile.New(&reconcile.Config{RESTConfig: rc, Logger: log}, opts)
 			if err != nil {
 				return err
 			}
@@ -243,7 +243,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 			// exits on its own only after that (a second signal: at once).
 			grace := ro.GracePeriod
 			if grace <= 0 {
-				grace = 2 * time.Minute // gitops.Run's default
+				grace = 2 * time.Minute // reconcile.Run's default
 			}
 			setGrace(cmd.Context(), grace+10*time.Second)
 			log.Info("reconciling", "repo", opts.RepoURL, "ref", opts.Ref, "path", opts.Path, "mode", opts.Mode,
@@ -268,7 +268,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 }
 
 // printCycle prints a cycle report.
-func printCycle(w io.Writer, format string, rep *gitops.CycleReport) error {
+func printCycle(w io.Writer, format string, rep *reconcile.CycleReport) error {
 	view := cycleView(rep)
 	if done, err := writeStructured(w, format, view); done {
 		return err
@@ -296,7 +296,7 @@ func printCycle(w io.Writer, format string, rep *gitops.CycleReport) error {
 	return printReleaseResults(w, rep.Releases)
 }
 
-func driftState(d gitops.DriftedRelease) string {
+func driftState(d reconcile.DriftedRelease) string {
 	if d.Corrected {
 		return "corrected"
 	}
@@ -305,7 +305,7 @@ func driftState(d gitops.DriftedRelease) string {
 
 // printReleaseResults prints a cycle's per-release table (nothing when
 // there are no releases).
-func printReleaseResults(w io.Writer, rs []gitops.ReleaseResult) error {
+func printReleaseResults(w io.Writer, rs []reconcile.ReleaseResult) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -330,19 +330,19 @@ type cycleJSON struct {
 	Kind       string                  `json:"kind"`
 	Version    int                     `json:"version"`
 	Trigger    string                  `json:"trigger"`
-	Commit     gitops.CommitRef        `json:"commit"`
-	Target     gitops.CommitRef        `json:"target"`
+	Commit     reconcile.CommitRef        `json:"commit"`
+	Target     reconcile.CommitRef        `json:"target"`
 	Moved      bool                    `json:"moved"`
-	Result     gitops.Result           `json:"result"`
+	Result     reconcile.Result           `json:"result"`
 	Error      string                  `json:"error,omitempty"`
 	Duration   string                  `json:"duration"`
 	WindowOpen bool                    `json:"windowOpen"`
 	NextWindow *time.Time              `json:"nextWindow,omitempty"`
-	Releases   []gitops.ReleaseResult  `json:"releases"`
-	Drift      []gitops.DriftedRelease `json:"drift"`
+	Releases   []reconcile.ReleaseResult  `json:"releases"`
+	Drift      []reconcile.DriftedRelease `json:"drift"`
 }
 
-func cycleView(rep *gitops.CycleReport) cycleJSON {
+func cycleView(rep *reconcile.CycleReport) cycleJSON {
 	v := cycleJSON{Kind: "CycleReport", Version: cycleReportVersion, Trigger: rep.Trigger, Commit: rep.Commit, Target: rep.Target, Moved: rep.Moved, Result: rep.Result,
 		Duration: rep.Duration.Round(time.Millisecond).String(), WindowOpen: rep.WindowOpen,
 		Releases: rep.Releases, Drift: rep.Drift}
@@ -354,10 +354,10 @@ func cycleView(rep *gitops.CycleReport) cycleJSON {
 		v.NextWindow = &t
 	}
 	if v.Releases == nil {
-		v.Releases = []gitops.ReleaseResult{}
+		v.Releases = []reconcile.ReleaseResult{}
 	}
 	if v.Drift == nil {
-		v.Drift = []gitops.DriftedRelease{}
+		v.Drift = []reconcile.DriftedRelease{}
 	}
 	return v
 }

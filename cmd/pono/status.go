@@ -11,16 +11,16 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/gitops"
-	"github.com/pono-gitops/pono/reconcile/statusdoc"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/statusdoc"
 )
 
 func newStatusCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &reconcile.Config{}
-	st := reconcile.NewStatus(cfg)
+	cfg := &apply.Config{}
+	st := apply.NewStatus(cfg)
 	var format *outputFormat
 	var experimental, stable bool
 	var namespace string
@@ -50,7 +50,7 @@ func newStatusCmd(s streams) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				st, err := gitops.ReadStatus(cmd.Context(), cs, namespace)
+				st, err := reconcile.ReadStatus(cmd.Context(), cs, namespace)
 				if err != nil {
 					return err
 				}
@@ -91,12 +91,12 @@ func newStatusCmd(s streams) *cobra.Command {
 	return cmd
 }
 
-func printPlatformStatus(w io.Writer, format string, rep *reconcile.StatusReport) error {
+func printPlatformStatus(w io.Writer, format string, rep *apply.StatusReport) error {
 	if rep.Releases == nil {
-		rep.Releases = []reconcile.ReleaseStatus{}
+		rep.Releases = []apply.ReleaseStatus{}
 	}
 	if rep.Other == nil {
-		rep.Other = []reconcile.ReleaseStatus{}
+		rep.Other = []apply.ReleaseStatus{}
 	}
 	if done, err := writeStructured(w, format, rep); done {
 		return err
@@ -126,7 +126,7 @@ func printPlatformStatus(w io.Writer, format string, rep *reconcile.StatusReport
 	return nil
 }
 
-func statusVersion(r reconcile.ReleaseStatus) string {
+func statusVersion(r apply.ReleaseStatus) string {
 	switch {
 	case r.DeployedVersion == "":
 		return r.DesiredVersion + " (not deployed)"
@@ -136,7 +136,7 @@ func statusVersion(r reconcile.ReleaseStatus) string {
 	return r.DesiredVersion
 }
 
-func statusHelm(r reconcile.ReleaseStatus) string {
+func statusHelm(r apply.ReleaseStatus) string {
 	s := r.HelmStatus
 	if r.InPlatform && r.HelmStatus == "deployed" && !r.UpToDate {
 		s += " (out of date)"

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pono-gitops/pono/reconcile/taskrun"
+	"github.com/pono-gitops/pono/run/taskrun"
 	"github.com/spf13/cobra"
 )
 

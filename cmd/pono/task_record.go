@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/pono-gitops/pono/reconcile/taskrun"
+	"github.com/pono-gitops/pono/run/taskrun"
 	"github.com/spf13/cobra"
 )
 

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pono-gitops/pono/reconcile/taskrun"
+	"github.com/pono-gitops/pono/run/taskrun"
 	"github.com/spf13/cobra"
 )
 

@@ -14,11 +14,11 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/safefs"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/diff"
-	"github.com/pono-gitops/pono/reconcile/gitops"
-	"github.com/pono-gitops/pono/reconcile/statusdoc"
-	"github.com/pono-gitops/pono/reconcile/ui"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/diff"
+	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/statusdoc"
+	"github.com/pono-gitops/pono/cluster/ui"
 )
 
 // newUICmd is `pono ui DIR`: the web page for an admin without the
@@ -64,7 +64,7 @@ func newUICmd(s streams) *cobra.Command {
 					p.Error = "the platform does not compile; showing the last version that did: " + compileErr.Error()
 				}
 				in := ui.Input{Platform: p, Result: res}
-				st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: rc}).Run(ctx, res)
+				st, err := apply.NewStatus(&apply.Config{RESTConfig: rc}).Run(ctx, res)
 				if err != nil {
 					in.Platform.Error = strings.TrimSpace(in.Platform.Error + " release status not read: " + err.Error())
 				} else {
@@ -142,7 +142,7 @@ func withTriggerToken(cmd *cobra.Command) *cobra.Command {
 		if len(tok) < 16 {
 			return usageErr(fmt.Errorf("--trigger-token-file %s: the token must be at least 16 characters", file))
 		}
-		c.SetContext(gitops.WithTriggerToken(c.Context(), []byte(tok)))
+		c.SetContext(reconcile.WithTriggerToken(c.Context(), []byte(tok)))
 		return nil
 	}
 	return cmd

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pono-gitops/pono/internal/safefs"
-	"github.com/pono-gitops/pono/reconcile/taskrun"
-	"github.com/pono-gitops/pono/reconcile/workflowrun"
+	"github.com/pono-gitops/pono/run/taskrun"
+	"github.com/pono-gitops/pono/run/workflowrun"
 )
 
 // workflowRunCmds are `pono workflow run|status|logs`: a whole workflow

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/internal/dockerengine"
-	"github.com/pono-gitops/pono/reconcile/taskrun"
-	"github.com/pono-gitops/pono/reconcile/workflowrun"
+	"github.com/pono-gitops/pono/run/taskrun"
+	"github.com/pono-gitops/pono/run/workflowrun"
 )
 
 const benchTasks = 20

@@ -15,8 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -47,7 +47,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 			t.Errorf("release %s: status %s revision %d labels %v; want deployed revision 1 with ownership and digest labels", n, r.Status, r.Revision, r.Labels)
 		}
 	}
-	st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
+	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	// 2. The same platform again writes nothing at all.
 	rep, wc, _ := mustApply(t, c, dir)
 	for _, r := range rep.Results {
-		if r.Outcome != reconcile.Unchanged {
+		if r.Outcome != apply.Unchanged {
 			t.Errorf("second apply: %s %s %s; want unchanged", r.Name, r.Action, r.Outcome)
 		}
 	}
@@ -99,7 +99,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	editFile(t, filepath.Join(dir, "charts", "hello-app-chart", "Chart.yaml"), "version: 0.0.0", "version: 0.7.0")
 	editFile(t, filepath.Join(dir, "platform.cue"), `version: "0.6.0"`, `version: "0.7.0"`)
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "hello-app-chart"); r.Action != plan.Upgrade || r.Outcome != reconcile.Changed || !strings.Contains(r.Reason, "0.6.0 -> 0.7.0") {
+	if r := result(t, rep, "hello-app-chart"); r.Action != plan.Upgrade || r.Outcome != apply.Changed || !strings.Contains(r.Reason, "0.6.0 -> 0.7.0") {
 		t.Errorf("hello-app-chart after the bump: %+v; want upgrade 0.6.0 -> 0.7.0 ok", r)
 	}
 	if r := releases(t, c, "admin")["hello-app-chart"]; r.Labels[plan.LabelChartVersion] != "0.7.0" {
@@ -114,7 +114,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 			}
 `, "")
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "notebook-chart-bob"); r.Action != plan.Uninstall || r.Outcome != reconcile.Changed {
+	if r := result(t, rep, "notebook-chart-bob"); r.Action != plan.Uninstall || r.Outcome != apply.Changed {
 		t.Errorf("notebook-chart-bob after removal: %+v; want uninstall ok", r)
 	}
 	if _, ok := releases(t, c, "admin")["notebook-chart-bob"]; ok {
@@ -148,8 +148,8 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	if got := outcomes(rep); got["small-one"] != "install ok" || got["notebook-chart-carol"] != "install ok" {
 		t.Fatalf("apply with an added extension:\n%s", table(rep))
 	}
-	carolDone, _ := ev.when(reconcile.EventFinish, "notebook-chart-carol")
-	lateStart, _ := ev.when(reconcile.EventStart, "small-one")
+	carolDone, _ := ev.when(apply.EventFinish, "notebook-chart-carol")
+	lateStart, _ := ev.when(apply.EventStart, "small-one")
 	if !lateStart.After(carolDone) {
 		t.Errorf("small-one started at %v, before its need notebook-chart-carol finished at %v", lateStart, carolDone)
 	}
@@ -191,8 +191,8 @@ policy:
 	if diff := cmp.Diff(want, inferred); diff != "" {
 		t.Errorf("inferred edges of widget (-want +got):\n%s", diff)
 	}
-	opDone, _ := ev.when(reconcile.EventFinish, "operator")
-	wStart, _ := ev.when(reconcile.EventStart, "widget")
+	opDone, _ := ev.when(apply.EventFinish, "operator")
+	wStart, _ := ev.when(apply.EventStart, "widget")
 	if !wStart.After(opDone) {
 		t.Errorf("widget started at %v, before operator finished at %v", wStart, opDone)
 	}
@@ -207,8 +207,8 @@ policy:
 	if diff := cmp.Diff(map[string]string{"operator": "uninstall ok", "widget": "uninstall ok"}, outcomes(rep)); diff != "" {
 		t.Fatalf("outcomes after removing both (-want +got):\n%s", diff)
 	}
-	wDone, _ := ev.when(reconcile.EventFinish, "widget")
-	opStart, _ := ev.when(reconcile.EventStart, "operator")
+	wDone, _ := ev.when(apply.EventFinish, "widget")
+	opStart, _ := ev.when(apply.EventStart, "operator")
 	if !opStart.After(wDone) {
 		t.Errorf("operator's uninstall started at %v, before widget's finished at %v", opStart, wDone)
 	}
@@ -251,7 +251,7 @@ extensions:
 			t.Errorf("create CRD: %v", err)
 		}
 	}()
-	rep, _, _ := mustApply(t, c, dir, func(a *reconcile.Apply) { a.Backoff = time.Second; a.Retries = 4 })
+	rep, _, _ := mustApply(t, c, dir, func(a *apply.Apply) { a.Backoff = time.Second; a.Retries = 4 })
 	r := result(t, rep, "widget")
 	if r.Attempts < 2 || !strings.Contains(r.Detail, "succeeded on attempt") {
 		t.Errorf("widget: %d attempts, detail %q; want a retry that succeeded", r.Attempts, r.Detail)
@@ -285,9 +285,9 @@ extensions:
 	var uninstalled, installStart time.Time
 	for i, e := range ev.evs {
 		switch {
-		case e.Type == reconcile.EventFinish && e.Step.Action == plan.Uninstall:
+		case e.Type == apply.EventFinish && e.Step.Action == plan.Uninstall:
 			uninstalled = ev.at[i]
-		case e.Type == reconcile.EventStart && e.Step.Action == plan.Install:
+		case e.Type == apply.EventStart && e.Step.Action == plan.Install:
 			installStart = ev.at[i]
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -16,7 +16,7 @@ import (
 func BenchmarkNoopApply200(b *testing.B) {
 	c := cluster.Shared(b)
 	dir := smallPlatform(b, "bn", 200)
-	if rep, _, _ := mustApply(b, c, dir, func(a *reconcile.Apply) { a.Concurrency = 16 }); rep.Counts()[reconcile.Changed]+rep.Counts()[reconcile.Unchanged] != 200 {
+	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.Changed]+rep.Counts()[apply.Unchanged] != 200 {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
 	benchNoopApply(b, c, dir, 200)
@@ -26,12 +26,12 @@ func BenchmarkNoopApply200(b *testing.B) {
 // platform dir of n releases; any write fails it.
 func benchNoopApply(b *testing.B, c *cluster.Cluster, dir string, n int) {
 	cfg, wc := countingConfig(c)
-	a := reconcile.NewApply(&reconcile.Config{RESTConfig: cfg})
+	a := apply.NewApply(&apply.Config{RESTConfig: cfg})
 	b.ResetTimer()
 	for b.Loop() {
 		res := compile(b, dir)
 		rep, err := a.Run(context.Background(), res)
-		if err != nil || rep.Counts()[reconcile.Unchanged] != n {
+		if err != nil || rep.Counts()[apply.Unchanged] != n {
 			b.Fatalf("no-op apply: %v\n%s", err, table(rep))
 		}
 	}

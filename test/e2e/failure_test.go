@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -44,10 +44,10 @@ extensions:
     version: "1.0.0"
     needs: [invalid]
 `)
-	rep, _, _, err := apply(t, c, dir)
-	var fe *reconcile.FailedError
+	rep, _, _, err := applyDir(t, c, dir)
+	var fe *apply.FailedError
 	if !errors.As(err, &fe) {
-		t.Fatalf("apply: err = %v, want a *reconcile.FailedError\n%s", err, table(rep))
+		t.Fatalf("apply: err = %v, want a *apply.FailedError\n%s", err, table(rep))
 	}
 	want := map[string]string{
 		"small-a": "install ok",
@@ -84,16 +84,16 @@ extensions:
 
 	// With --on-install-failure=keep the failed release stays, marked failed,
 	// and the next apply repairs it.
-	rep, _, _, _ = apply(t, c, dir, func(a *reconcile.Apply) { a.UninstallOnFailure = false })
-	if r := result(t, rep, "failjob"); r.Outcome != reconcile.Failed {
+	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.UninstallOnFailure = false })
+	if r := result(t, rep, "failjob"); r.Outcome != apply.Failed {
 		t.Fatalf("failjob with keep: %+v", r)
 	}
 	if r := releases(t, c, "iso-admin")["failjob"]; r.Status != plan.StatusFailed {
 		t.Errorf("failjob kept with status %q, want failed", r.Status)
 	}
 	editFile(t, filepath.Join(dir, "platform.yaml"), "values: {global: {fail: true}}", "values: {global: {fail: false}}")
-	rep, _, _, _ = apply(t, c, dir)
-	if r := result(t, rep, "failjob"); r.Action != plan.Repair || r.Outcome != reconcile.Changed {
+	rep, _, _, _ = applyDir(t, c, dir)
+	if r := result(t, rep, "failjob"); r.Action != plan.Repair || r.Outcome != apply.Changed {
 		t.Errorf("failjob after the fix: %+v; want repair ok", r)
 	}
 }
@@ -112,12 +112,12 @@ extensions:
 `)
 	mustApply(t, c, dir)
 	editFile(t, filepath.Join(dir, "platform.yaml"), "fail: false", "fail: true")
-	rep, _, _, err := apply(t, c, dir)
+	rep, _, _, err := applyDir(t, c, dir)
 	if err == nil {
 		t.Fatalf("apply of a failing upgrade succeeded:\n%s", table(rep))
 	}
 	r := result(t, rep, "failjob")
-	if r.Action != plan.Reconfigure || r.Outcome != reconcile.Failed || !strings.Contains(r.Error, "rolled back to revision 1") {
+	if r.Action != plan.Reconfigure || r.Outcome != apply.Failed || !strings.Contains(r.Error, "rolled back to revision 1") {
 		t.Errorf("failjob: %+v; want a failed reconfigure rolled back to revision 1", r)
 	}
 	d, err := helmClient(t, c).GetRelease(context.Background(), "rb-admin", "failjob")
@@ -129,8 +129,8 @@ extensions:
 	}
 	// The rolled-back release carries revision 1's digest, so the failing
 	// platform is still seen as a change (and fails again); no silent skip.
-	rep, _, _, _ = apply(t, c, dir, func(a *reconcile.Apply) { a.RollbackOnFailure = false })
-	if r := result(t, rep, "failjob"); r.Outcome != reconcile.Failed || strings.Contains(r.Error, "rolled back") {
+	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.RollbackOnFailure = false })
+	if r := result(t, rep, "failjob"); r.Outcome != apply.Failed || strings.Contains(r.Error, "rolled back") {
 		t.Errorf("with rollback off: %+v; want failed, not rolled back", r)
 	}
 	if d, _ := helmClient(t, c).GetRelease(context.Background(), "rb-admin", "failjob"); d.Status != plan.StatusFailed {
@@ -159,7 +159,7 @@ extensions:
 	}
 	before := releases(t, c, "own-admin")["small-theirs"]
 
-	rep, wc, _, err := apply(t, c, dir)
+	rep, wc, _, err := applyDir(t, c, dir)
 	if err == nil {
 		t.Fatalf("apply succeeded over a foreign release:\n%s", table(rep))
 	}
@@ -180,7 +180,7 @@ extensions:
 		}
 	}
 	// Status lists it as a release the platform does not own.
-	st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: c.RESTConfig()}).Run(context.Background(), compile(t, dir))
+	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(context.Background(), compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

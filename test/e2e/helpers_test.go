@@ -23,7 +23,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -141,11 +141,11 @@ func countingConfig(c *cluster.Cluster) (*rest.Config, *writeCounter) {
 // events records progress events.
 type events struct {
 	mu  sync.Mutex
-	evs []reconcile.Event
+	evs []apply.Event
 	at  []time.Time
 }
 
-func (e *events) add(ev reconcile.Event) {
+func (e *events) add(ev apply.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.evs = append(e.evs, ev)
@@ -153,7 +153,7 @@ func (e *events) add(ev reconcile.Event) {
 }
 
 // when returns when release name had an event of type typ.
-func (e *events) when(typ reconcile.EventType, name string) (time.Time, bool) {
+func (e *events) when(typ apply.EventType, name string) (time.Time, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i, ev := range e.evs {
@@ -165,15 +165,15 @@ func (e *events) when(typ reconcile.EventType, name string) (time.Time, bool) {
 }
 
 // applyOpts tweak an Apply.
-type applyOpts func(*reconcile.Apply)
+type applyOpts func(*apply.Apply)
 
-// apply compiles dir and applies it, counting writes.
-func apply(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (*reconcile.Report, *writeCounter, *events, error) {
+// applyDir compiles dir and applies it, counting writes.
+func applyDir(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (*apply.Report, *writeCounter, *events, error) {
 	t.Helper()
 	res := compile(t, dir)
 	cfg, wc := countingConfig(c)
 	ev := &events{}
-	a := reconcile.NewApply(&reconcile.Config{RESTConfig: cfg, Progress: ev.add})
+	a := apply.NewApply(&apply.Config{RESTConfig: cfg, Progress: ev.add})
 	a.Timeout = 60 * time.Second
 	a.Backoff = 200 * time.Millisecond
 	for _, o := range opts {
@@ -189,16 +189,16 @@ func apply(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (*re
 }
 
 // mustApply applies and fails the test on any failed release.
-func mustApply(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (*reconcile.Report, *writeCounter, *events) {
+func mustApply(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (*apply.Report, *writeCounter, *events) {
 	t.Helper()
-	rep, wc, ev, err := apply(t, c, dir, opts...)
+	rep, wc, ev, err := applyDir(t, c, dir, opts...)
 	if err != nil {
 		t.Fatalf("apply %s: %v\n%s", dir, err, table(rep))
 	}
 	return rep, wc, ev
 }
 
-func table(rep *reconcile.Report) string {
+func table(rep *apply.Report) string {
 	if rep == nil {
 		return ""
 	}
@@ -210,7 +210,7 @@ func table(rep *reconcile.Report) string {
 }
 
 // outcomes maps release name to "action outcome".
-func outcomes(rep *reconcile.Report) map[string]string {
+func outcomes(rep *apply.Report) map[string]string {
 	m := map[string]string{}
 	for _, r := range rep.Results {
 		m[r.Name] = string(r.Action) + " " + string(r.Outcome)
@@ -218,7 +218,7 @@ func outcomes(rep *reconcile.Report) map[string]string {
 	return m
 }
 
-func result(t testing.TB, rep *reconcile.Report, name string) reconcile.Result {
+func result(t testing.TB, rep *apply.Report, name string) apply.Result {
 	t.Helper()
 	for _, r := range rep.Results {
 		if r.Name == name {
@@ -226,7 +226,7 @@ func result(t testing.TB, rep *reconcile.Report, name string) reconcile.Result {
 		}
 	}
 	t.Fatalf("no result for %s in\n%s", name, table(rep))
-	return reconcile.Result{}
+	return apply.Result{}
 }
 
 func helmClient(t testing.TB, c *cluster.Cluster) *helmsdk.Client {

@@ -16,8 +16,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/gitops"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 )
@@ -28,7 +28,7 @@ import (
 func idlePlatform(b *testing.B, c *cluster.Cluster, name string, n int) (url string, srv *gitserver.HTTPServer) {
 	b.Helper()
 	dir := smallPlatform(b, name, n)
-	if rep, _, _ := mustApply(b, c, dir, func(a *reconcile.Apply) { a.Concurrency = 16 }); rep.Counts()[reconcile.Changed]+rep.Counts()[reconcile.Unchanged] != n {
+	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.Changed]+rep.Counts()[apply.Unchanged] != n {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
 	return gitPlatform(b, dir, n)
@@ -78,7 +78,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 		b.Fatal(err)
 	}
 	cfg, wc := countingConfig(c)
-	r, err := gitops.New(&gitops.Config{RESTConfig: cfg}, gitops.Options{
+	r, err := reconcile.New(&reconcile.Config{RESTConfig: cfg}, reconcile.Options{
 		RepoURL: url, Ref: "main", Path: "platform", Namespace: name + "-pono", CacheDir: b.TempDir(),
 		Auth:            &gitrepo.Auth{Username: gitopsUser, Password: gitopsPass},
 		StatusHeartbeat: time.Hour,
@@ -90,7 +90,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 	// The first cycle fetches, compiles and records status; the second
 	// confirms the objects clean. Idle cycles start from the third.
 	for i := range 2 {
-		if rep := r.Cycle(ctx, "setup"); rep.Result != gitops.Unchanged {
+		if rep := r.Cycle(ctx, "setup"); rep.Result != reconcile.Unchanged {
 			b.Fatalf("setup cycle %d = %s (%v)", i, rep.Result, rep.Err)
 		}
 	}
@@ -99,7 +99,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 	b.ResetTimer()
 	for b.Loop() {
 		rep := r.Cycle(ctx, "bench")
-		if rep.Result != gitops.Unchanged || rep.Moved || rep.StatusWritten || len(rep.Drift) > 0 {
+		if rep.Result != reconcile.Unchanged || rep.Moved || rep.StatusWritten || len(rep.Drift) > 0 {
 			b.Fatalf("idle cycle = %s moved=%v status=%v drift=%v (%v)", rep.Result, rep.Moved, rep.StatusWritten, rep.Drift, rep.Err)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/plan"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -60,13 +60,13 @@ extensions:
 		}
 		return nil
 	})
-	if _, err := c.Client().CoordinationV1().Leases("crash-admin").Get(ctx, reconcile.LeasePrefix+"slow", metav1.GetOptions{}); err != nil {
+	if _, err := c.Client().CoordinationV1().Leases("crash-admin").Get(ctx, apply.LeasePrefix+"slow", metav1.GetOptions{}); err != nil {
 		t.Fatalf("no lease for the release being installed: %v", err)
 	}
 
 	// While the first run lives, a second one must leave the release alone.
-	rep, _, _, _ := apply(t, c, dir, func(a *reconcile.Apply) { a.Timeout = 2 * time.Second; a.LeaseDuration = 3 * time.Second })
-	if r := result(t, rep, "slow"); r.Outcome != reconcile.Failed || !strings.Contains(r.Error, "is being changed by") {
+	rep, _, _, _ := applyDir(t, c, dir, func(a *apply.Apply) { a.Timeout = 2 * time.Second; a.LeaseDuration = 3 * time.Second })
+	if r := result(t, rep, "slow"); r.Outcome != apply.Failed || !strings.Contains(r.Error, "is being changed by") {
 		t.Fatalf("apply during a live operation: %+v; want failed 'is being changed by'", r)
 	}
 	if st := releases(t, c, "crash-admin")["slow"].Status; st != plan.StatusPendingInstall {
@@ -85,20 +85,20 @@ extensions:
 	// Let the workload become ready, then apply again: the stuck release is
 	// recovered once the dead run's lease expired.
 	labelNode(t, c, node, `"yes"`)
-	rep, _, _ = mustApply(t, c, dir, func(a *reconcile.Apply) { a.LeaseDuration = 3 * time.Second })
+	rep, _, _ = mustApply(t, c, dir, func(a *apply.Apply) { a.LeaseDuration = 3 * time.Second })
 	r := result(t, rep, "slow")
-	if r.Action != plan.Recover || r.Outcome != reconcile.Changed ||
+	if r.Action != plan.Recover || r.Outcome != apply.Changed ||
 		!strings.Contains(r.Detail, "recovered revision 1 from pending-install") || !strings.Contains(r.Detail, "had expired") {
 		t.Errorf("slow after SIGKILL: %+v; want recover ok with the reason", r)
 	}
-	if got := result(t, rep, "small-ok"); got.Outcome != reconcile.Unchanged {
+	if got := result(t, rep, "small-ok"); got.Outcome != apply.Unchanged {
 		t.Errorf("small-ok: %+v; want unchanged (the killed run had installed it)", got)
 	}
 	if st := releases(t, c, "crash-admin")["slow"].Status; st != plan.StatusDeployed {
 		t.Errorf("release slow is %s after recovery, want deployed", st)
 	}
 	rep, wc, _ := mustApply(t, c, dir)
-	if w := wc.Writes(); len(w) != 0 || rep.Counts()[reconcile.Unchanged] != 2 {
+	if w := wc.Writes(); len(w) != 0 || rep.Counts()[apply.Unchanged] != 2 {
 		t.Errorf("apply after recovery is not a no-op: writes %v\n%s", w, table(rep))
 	}
 
@@ -126,9 +126,9 @@ extensions:
 	_ = cmd.Wait()
 	killed = true
 	labelNode(t, c, node, `"yes"`)
-	rep, _, _ = mustApply(t, c, dir, func(a *reconcile.Apply) { a.LeaseDuration = 3 * time.Second })
+	rep, _, _ = mustApply(t, c, dir, func(a *apply.Apply) { a.LeaseDuration = 3 * time.Second })
 	r = result(t, rep, "slow")
-	if r.Action != plan.Recover || r.Outcome != reconcile.Changed || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade") {
+	if r.Action != plan.Recover || r.Outcome != apply.Changed || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade") {
 		t.Errorf("slow after SIGKILL during an upgrade: %+v; want recover ok with the reason", r)
 	}
 	if rel := releases(t, c, "crash-admin")["slow"]; rel.Status != plan.StatusDeployed || rel.Revision != 3 {

@@ -14,7 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -40,7 +40,7 @@ extensions:
 `)
 	// slow never becomes ready here (no node carries its label): skip it
 	// from the apply by making it the only failure, with a short timeout.
-	rep, _, _, _ := apply(t, c, dir, func(a *reconcile.Apply) { a.Timeout = 3 * time.Second })
+	rep, _, _, _ := applyDir(t, c, dir, func(a *apply.Apply) { a.Timeout = 3 * time.Second })
 	if got := outcomes(rep); got["small-a"] != "install ok" || got["failjob"] != "install ok" || got["slow"] != "install failed" {
 		t.Fatalf("apply:\n%s", table(rep))
 	}
@@ -60,7 +60,7 @@ extensions:
 		t.Fatal(err)
 	}
 
-	st := reconcile.NewStatus(&reconcile.Config{RESTConfig: c.RESTConfig()})
+	st := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()})
 	got, err := st.Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ extensions:
 	// Remove an instance with prune off: it stays, listed as not in the
 	// platform. The CLI prints JSON.
 	editFile(t, dir+"/platform.yaml", "instances: {a: {}, b: {}}", "instances: {a: {}}")
-	rep, _, _, _ = apply(t, c, dir, func(a *reconcile.Apply) { a.Prune = false; a.Timeout = 2 * time.Second })
-	if r := result(t, rep, "small-b"); r.Outcome != reconcile.Kept {
+	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.Prune = false; a.Timeout = 2 * time.Second })
+	if r := result(t, rep, "small-b"); r.Outcome != apply.Kept {
 		t.Errorf("small-b with prune off: %+v; want kept", r)
 	}
 	var out, errOut bytes.Buffer
@@ -106,7 +106,7 @@ extensions:
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("pono status: %v\n%s", err, errOut.String())
 	}
-	var js reconcile.StatusReport
+	var js apply.StatusReport
 	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
 		t.Fatalf("pono status -o json: %v\n%s", err, out.String())
 	}
@@ -130,8 +130,8 @@ extensions:
     instances: {a: {}, b: {}, c: {}, d: {}}
 `)
 	began := time.Now()
-	rep, _, ev, err := apply(t, c, dir, func(a *reconcile.Apply) { a.Timeout = 15 * time.Second; a.Concurrency = 2 })
-	var fe *reconcile.FailedError
+	rep, _, ev, err := applyDir(t, c, dir, func(a *apply.Apply) { a.Timeout = 15 * time.Second; a.Concurrency = 2 })
+	var fe *apply.FailedError
 	if !errors.As(err, &fe) || len(fe.Releases) != 1 || fe.Releases[0].Name != "slow" {
 		t.Fatalf("apply: %v; want only slow failed\n%s", err, table(rep))
 	}
@@ -139,7 +139,7 @@ extensions:
 		t.Errorf("slow: %q; want a timeout", r.Error)
 	}
 	for _, n := range []string{"small-a", "small-b", "small-c", "small-d"} {
-		at, ok := ev.when(reconcile.EventFinish, n)
+		at, ok := ev.when(apply.EventFinish, n)
 		if !ok || at.Sub(began) > 12*time.Second {
 			t.Errorf("%s finished %v after the start; want well before slow's 15s timeout", n, at.Sub(began))
 		}

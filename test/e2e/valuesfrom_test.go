@@ -10,7 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -113,7 +113,7 @@ func TestValuesFromSecret(t *testing.T) {
 
 	_, n := auditWrites(t, c, 0)
 	rep, _, _ = mustApply(t, c, dir)
-	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[reconcile.Unchanged] != 3 {
+	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.Unchanged] != 3 {
 		t.Fatalf("apply with the Secret unchanged: %d writes %v\n%s", len(w), w, table(rep))
 	}
 
@@ -134,7 +134,7 @@ func TestValuesFromSecret(t *testing.T) {
 		t.Errorf("small-a's message = %q after the Secret changed, want the new value", got)
 	}
 	rep, _, _ = mustApply(t, c, dir)
-	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[reconcile.Unchanged] != 3 {
+	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.Unchanged] != 3 {
 		t.Errorf("apply after the upgrade: %d writes %v\n%s", len(w), w, table(rep))
 	}
 
@@ -144,10 +144,10 @@ func TestValuesFromSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, n = auditWrites(t, c, 0)
-	rep, _, _, err := apply(t, c, dir)
-	var fe *reconcile.FailedError
+	rep, _, _, err := applyDir(t, c, dir)
+	var fe *apply.FailedError
 	if !errors.As(err, &fe) {
-		t.Fatalf("apply without the Secret: err = %v, want a *reconcile.FailedError\n%s", err, table(rep))
+		t.Fatalf("apply without the Secret: err = %v, want a *apply.FailedError\n%s", err, table(rep))
 	}
 	want = map[string]string{"small-a": "reconfigure failed", "small-b": "skip unchanged", "small-c": "skip blocked"}
 	if diff := cmp.Diff(want, outcomes(rep)); diff != "" {

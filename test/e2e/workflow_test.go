@@ -9,7 +9,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/pono-gitops/pono/reconcile"
+	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -49,7 +49,7 @@ globals:
 	if !strings.Contains(cm1.Data["workflow_definition.py"], `pc_models.BaseEnv(name="PARALLEL_DOWNLOADS", value="4")`) {
 		t.Errorf("ConfigMap %s: the DAG does not pass PARALLEL_DOWNLOADS=4:\n%s", cm1.Name, cm1.Data["workflow_definition.py"])
 	}
-	st, err := reconcile.NewStatus(&reconcile.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
+	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ globals:
 	// 3. A changed task env upgrades the release: new content, new Job.
 	editFile(t, filepath.Join(dir, "workflow.yaml"), "PARALLEL_DOWNLOADS: 4", "PARALLEL_DOWNLOADS: 8")
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "wf-report"); r.Outcome != reconcile.Changed {
+	if r := result(t, rep, "wf-report"); r.Outcome != apply.Changed {
 		t.Errorf("apply after an env change: %+v; want changed", r)
 	}
 	if r := releases(t, c, "wf-admin")["wf-report"]; r.Revision != 2 || r.Status != "deployed" {

@@ -21,10 +21,10 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/gitops"
-	"github.com/pono-gitops/pono/reconcile/ui"
-	"github.com/pono-gitops/pono/reconcile/ui/uitest"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/ui"
+	"github.com/pono-gitops/pono/cluster/ui/uitest"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 	"github.com/pono-gitops/pono/test/testenv"
@@ -314,13 +314,13 @@ func scenario(t *testing.T, b *browser, p string) {
 	repo.Commit(t, files(p, "hello", ""), "first platform")
 	repo.Push(t)
 
-	r, base, next := serve(t, c.RESTConfig(), gitops.Options{
+	r, base, next := serve(t, c.RESTConfig(), reconcile.Options{
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(),
-		Apply: func(a *reconcile.Apply) { a.Timeout = time.Minute },
+		Apply: func(a *apply.Apply) { a.Timeout = time.Minute },
 	}, []byte(token))
-	if rep := next(); rep.Result != gitops.Failed {
+	if rep := next(); rep.Result != reconcile.Failed {
 		t.Fatalf("first cycle = %s (%v), want failed (bad is refused)", rep.Result, rep.Err)
 	}
 
@@ -382,7 +382,7 @@ func scenario(t *testing.T, b *browser, p string) {
 	b.waitFor(t, "queued", visible("#queued"))
 	b.evalT(t, "mark the page", `window.ponoNoReload = true`, nil)
 	rep := next()
-	if rep.Result != gitops.Invalid || rep.Trigger != "ui" {
+	if rep.Result != reconcile.Invalid || rep.Trigger != "ui" {
 		t.Fatalf("cycle after reconcile now = %s %s (%v), want ui invalid", rep.Trigger, rep.Result, rep.Err)
 	}
 	b.waitFor(t, "the positioned error", fmt.Sprintf(`(document.getElementById("attempt-commit")||{}).textContent === %q && !!document.getElementById("attempt-error") && window.ponoNoReload === true`, invalid[:12]))

@@ -14,10 +14,10 @@ import (
 
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/internal/schedule"
-	"github.com/pono-gitops/pono/reconcile"
-	"github.com/pono-gitops/pono/reconcile/bootstrap"
-	"github.com/pono-gitops/pono/reconcile/gitops"
-	"github.com/pono-gitops/pono/reconcile/ui"
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/bootstrap"
+	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 	"github.com/pono-gitops/pono/test/testenv"
@@ -40,7 +40,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if _, err := bootstrap.NewInstall(&reconcile.Config{RESTConfig: c.RESTConfig()}).Run(ctx, bootstrap.Options{
+	if _, err := bootstrap.NewInstall(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, bootstrap.Options{
 		Namespace: p + "-pono", ReleaseName: "pono",
 		Values: map[string]any{
 			"git":  map[string]any{"url": "https://example.org/p.git"},
@@ -57,15 +57,15 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	srv := gitserver.StartHTTP(t, repo.Root, gitUser, gitPass)
 	commit := repo.Commit(t, files(p, "hello", ""), "first platform")
 	repo.Push(t)
-	_, base, next := serve(t, sa, gitops.Options{
+	_, base, next := serve(t, sa, reconcile.Options{
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-0",
 		// As the chart runs it: --restrict-namespaces.
-		Apply: func(a *reconcile.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
+		Apply: func(a *apply.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
 	}, nil)
 	// bad is refused by the API server's validation, not by RBAC.
-	if rep := next(); rep.Result != gitops.Failed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
+	if rep := next(); rep.Result != reconcile.Failed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
 		t.Fatalf("first cycle = %s (%v), want failed on bad's invalid object name alone", rep.Result, rep.Err)
 	}
 	get := func(path string, v any) { t.Helper(); getFrom(t, base, path, v) }
@@ -134,13 +134,13 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	// in observe mode plans a new commit and the page shows the plan.
 	planned := repo.Commit(t, files(p, "bonjour", ""), "say bonjour")
 	repo.Push(t)
-	_, base, next = serve(t, sa, gitops.Options{
-		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform", Mode: gitops.ModeObserve,
+	_, base, next = serve(t, sa, reconcile.Options{
+		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform", Mode: reconcile.ModeObserve,
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-1",
-		Apply: func(a *reconcile.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
+		Apply: func(a *apply.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
 	}, nil)
-	if rep := next(); rep.Result != gitops.Planned {
+	if rep := next(); rep.Result != reconcile.Planned {
 		t.Fatalf("observe cycle = %s (%v), want planned", rep.Result, rep.Err)
 	}
 	var plan struct {
@@ -158,7 +158,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := gitops.ReadStatus(t.Context(), cs, p+"-pono")
+	st, err := reconcile.ReadStatus(t.Context(), cs, p+"-pono")
 	if err != nil || st.LastAttempt == nil || st.LastAttempt.Commit != planned || st.Reconciler != "pono-1" {
 		t.Errorf("status as the ServiceAccount: %+v, %v", st, err)
 	}
@@ -167,20 +167,20 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 // serve runs a reconciler as cfg's user on a loopback port until the
 // test ends (with trigger token, when not nil); next waits for its next
 // cycle.
-func serve(t *testing.T, cfg *rest.Config, opts gitops.Options, token []byte) (r *gitops.Reconciler, base string, next func() *gitops.CycleReport) {
+func serve(t *testing.T, cfg *rest.Config, opts reconcile.Options, token []byte) (r *reconcile.Reconciler, base string, next func() *reconcile.CycleReport) {
 	t.Helper()
-	r, err := gitops.New(&gitops.Config{RESTConfig: cfg}, opts)
+	r, err := reconcile.New(&reconcile.Config{RESTConfig: cfg}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	cycles := make(chan *gitops.CycleReport, 10)
+	cycles := make(chan *reconcile.CycleReport, 10)
 	every, _ := schedule.Every(time.Hour)
 	done := make(chan error, 1)
 	go func() {
-		done <- r.Run(ctx, gitops.RunOptions{Schedule: every, Listen: "127.0.0.1:0", TriggerToken: token,
-			Ready: func(a string) { ready <- a }, OnCycle: func(rep *gitops.CycleReport) { cycles <- rep }})
+		done <- r.Run(ctx, reconcile.RunOptions{Schedule: every, Listen: "127.0.0.1:0", TriggerToken: token,
+			Ready: func(a string) { ready <- a }, OnCycle: func(rep *reconcile.CycleReport) { cycles <- rep }})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	select {
@@ -189,7 +189,7 @@ func serve(t *testing.T, cfg *rest.Config, opts gitops.Options, token []byte) (r
 	case err := <-done:
 		t.Fatalf("reconciler: %v", err)
 	}
-	return r, base, func() *gitops.CycleReport {
+	return r, base, func() *reconcile.CycleReport {
 		t.Helper()
 		select {
 		case rep := <-cycles:

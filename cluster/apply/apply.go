@@ -1,0 +1,220 @@
+// Package reconcile converges a cluster to a compiled platform through the
+// Helm SDK (apply) and reports how far it is (status).
+//
+// The apply engine, one file per concern: apply.go (options, Run),
+// apply_plan.go (observing the cluster and planning), apply_report.go
+// (results), apply_execute.go (the dependency scheduler), apply_operate.go
+// (one release: lease, operation, retries), apply_remediate.go (recovery of
+// pending releases, removal of failed installs, rollback and uninstall after
+// a failure), apply_retry.go (which failures are transient),
+// apply_namespaces.go, apply_redact.go, lease.go, and releaser.go (the Helm
+// operations the engine needs, the seam its unit tests use).
+package apply
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/plan"
+)
+
+// Config holds what apply and status share: one Config is one cluster
+// connection, and every action built on it uses the same Helm client (one
+// discovery cache, one REST mapper, one connection pool).
+type Config struct {
+	// RESTConfig reaches the cluster. It is read when the client is first
+	// needed.
+	RESTConfig *rest.Config
+	// Logger receives debug logs (Helm's included); nil discards them.
+	Logger *slog.Logger
+	// Progress, if set, is called as each release starts and finishes. It
+	// is called from several goroutines, one call at a time.
+	Progress func(Event)
+
+	once      sync.Once
+	client    *helmsdk.Client
+	clientErr error
+	// redact hides the sensitive values of the platform last executed in
+	// Helm's debug log (log_redact.go).
+	redact atomic.Pointer[redactor]
+
+	// rel and kube replace the Helm client in the engine's unit tests.
+	rel  releaser
+	kube kubernetes.Interface
+}
+
+func (c *Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(&redactingHandler{inner: c.Logger.Handler(), cur: &c.redact})
+}
+
+// Client returns the Helm release client of this Config, built on first
+// use and shared by every later action.
+func (c *Config) Client() (*helmsdk.Client, error) {
+	c.once.Do(func() {
+		c.client, c.clientErr = helmsdk.NewClient(c.RESTConfig, helmsdk.ClientOptions{Logger: c.logger()})
+	})
+	return c.client, c.clientErr
+}
+
+// backend is what the engine operates through.
+func (c *Config) backend() (releaser, kubernetes.Interface, error) {
+	if c.rel != nil {
+		return c.rel, c.kube, nil
+	}
+	h, err := c.Client()
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, h.Kubernetes(), nil
+}
+
+// Apply makes the cluster match a compiled platform. Its fields are the
+// options; NewApply sets the defaults.
+type Apply struct {
+	// Prune uninstalls owned releases the platform no longer has.
+	Prune bool
+	// DryRun plans and reports without changing anything.
+	DryRun bool
+	// Concurrency bounds releases operated on at once.
+	Concurrency int
+	// Wait waits for each release to be ready before it counts as done.
+	Wait bool
+	// Timeout bounds one release's operation including its wait.
+	Timeout time.Duration
+	// Retries is how many times a failed operation is retried when the
+	// failure looks transient (API errors, conflicts, unknown kinds).
+	Retries int
+	// Backoff is the first retry delay; it doubles each retry.
+	Backoff time.Duration
+	// RollbackOnFailure rolls a failed upgrade back to the last good
+	// revision.
+	RollbackOnFailure bool
+	// UninstallOnFailure uninstalls a failed first install.
+	UninstallOnFailure bool
+	// MaxHistory caps stored revisions per release.
+	MaxHistory int
+	// LeaseDuration is how long a per-release Lease stays valid without
+	// renewal; a release left pending by a dead run is recovered once it
+	// expired.
+	LeaseDuration time.Duration
+	// Identity names this run in Leases (default: host/pid).
+	Identity string
+	// Drift names up-to-date releases (namespace/name) whose live objects
+	// changed out of band, with a reason; Run upgrades them to the same
+	// inputs (plan.Plan.Correct), which makes Helm restore the objects.
+	Drift map[string]string
+	// Namespaces, when set, restricts apply to releases stored in these
+	// namespaces: only they are listed (namespaced RBAC is enough) and a
+	// platform with a release elsewhere is refused before any change.
+	Namespaces []string
+	// Origin, when set, is added to each Helm revision's description
+	// (shown by `helm history`), e.g. the git commit and its signer.
+	Origin string
+
+	cfg *Config
+	// poll is how often a lease held by another run is checked.
+	poll time.Duration
+
+	// values are the cluster values of valuesOf (values_from.go).
+	valuesMu sync.Mutex
+	valuesOf *compiler.Result
+	values   *ValuesFromResult
+}
+
+// NewApply returns an Apply with pono's defaults.
+func NewApply(cfg *Config) *Apply {
+	return &Apply{
+		Prune: true, Concurrency: 8, Wait: true, Timeout: 5 * time.Minute, Retries: 2,
+		Backoff: time.Second, RollbackOnFailure: true, UninstallOnFailure: true,
+		MaxHistory: 5, LeaseDuration: 30 * time.Second, cfg: cfg, poll: 500 * time.Millisecond,
+	}
+}
+
+// Run plans res against the cluster and carries the plan out (Plan, then
+// Execute), correcting the releases named in Drift. Nothing at all is
+// changed when res is nil (the caller got a compile error) or when planning
+// fails.
+func (a *Apply) Run(ctx context.Context, res *compiler.Result) (*Report, error) {
+	if res == nil {
+		return nil, errors.New("apply: no compiled platform")
+	}
+	began := time.Now()
+	p, err := a.Plan(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	p.Correct(a.Drift)
+	return a.execute(ctx, res, p, began)
+}
+
+// Execute carries out p, a plan Plan computed for res against this
+// cluster (and possibly corrected for drift): the plan that was reported is
+// the plan that runs. A dry run only reports it.
+func (a *Apply) Execute(ctx context.Context, res *compiler.Result, p *plan.Plan) (*Report, error) {
+	if res == nil || p == nil {
+		return nil, errors.New("apply: no compiled platform or plan")
+	}
+	return a.execute(ctx, res, p, time.Now())
+}
+
+func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan, began time.Time) (*Report, error) {
+	rep := &Report{Platform: res.Platform.Name, DryRun: a.DryRun, Plan: p}
+	vr, err := a.resolvedValues(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	res = vr.Result
+	if a.DryRun {
+		for i := range p.Steps {
+			r := unexecuted(&p.Steps[i])
+			if f := vr.Failed[r.Name]; f != nil && p.Steps[i].Desired != nil {
+				r.Outcome, r.Error = Failed, f.Error()
+			}
+			rep.Results = append(rep.Results, r)
+		}
+		rep.Duration = time.Since(began)
+		return rep, failures(rep)
+	}
+	rel, kube, err := a.cfg.backend()
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureNamespaces(ctx, kube, res, p); err != nil {
+		return nil, err
+	}
+	log := a.cfg.logger()
+	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
+		lease: &leaser{cs: kube, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
+	a.cfg.redact.Store(ex.redact)
+	rep.Results = ex.run(ctx, p)
+	rep.Duration = time.Since(began)
+	return rep, failures(rep)
+}
+
+func (a *Apply) identity() string {
+	if a.Identity != "" {
+		return a.Identity
+	}
+	return DefaultIdentity()
+}
+
+// description is what a revision records about who made it and why.
+func (a *Apply) description(action plan.Action) string {
+	d := "pono apply: " + string(action)
+	if a.Origin != "" {
+		d += " (" + a.Origin + ")"
+	}
+	return d
+}

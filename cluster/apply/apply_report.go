@@ -1,0 +1,122 @@
+package apply
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pono-gitops/pono/plan"
+)
+
+// Outcome is how a release ended up (plan.Outcome: one vocabulary for
+// apply, diff and the GitOps loop).
+type Outcome = plan.Outcome
+
+const (
+	// Changed: the action succeeded.
+	Changed = plan.OutcomeChanged
+	// Unchanged: nothing to do.
+	Unchanged = plan.OutcomeUnchanged
+	// Kept: not in the platform, left in place (prune off).
+	Kept = plan.OutcomeKept
+	// Planned: dry run.
+	Planned = plan.OutcomePlanned
+	// Failed: the action failed.
+	Failed = plan.OutcomeFailed
+	// Blocked: not attempted because a release it needs failed.
+	Blocked = plan.OutcomeBlocked
+)
+
+// Result is one release's outcome.
+type Result struct {
+	Name      string        `json:"name"`
+	Namespace string        `json:"namespace"`
+	Action    plan.Action   `json:"action"`
+	Reason    string        `json:"reason,omitempty"`
+	Outcome   Outcome       `json:"outcome"`
+	Detail    string        `json:"detail,omitempty"`
+	Error     string        `json:"error,omitempty"`
+	Attempts  int           `json:"attempts,omitempty"`
+	Duration  time.Duration `json:"duration"`
+	Wave      int           `json:"wave"`
+}
+
+// resultOf starts the result of step s.
+func resultOf(s *plan.Step) Result {
+	return Result{Name: s.Name, Namespace: s.Namespace, Action: s.Action, Reason: s.Reason, Wave: s.Wave}
+}
+
+// unexecuted is the result of a step that is not carried out (a dry run,
+// or a step that writes nothing).
+func unexecuted(s *plan.Step) Result {
+	r := resultOf(s)
+	r.Outcome, r.Error = s.Unexecuted()
+	return r
+}
+
+// Report is the outcome of an apply.
+type Report struct {
+	Platform string        `json:"platform"`
+	DryRun   bool          `json:"dryRun,omitempty"`
+	Plan     *plan.Plan    `json:"-"`
+	Results  []Result      `json:"results"`
+	Duration time.Duration `json:"duration"`
+}
+
+// Failed returns the failed and blocked releases.
+func (r *Report) Failed() []Result {
+	var out []Result
+	for _, x := range r.Results {
+		if x.Outcome == Failed || x.Outcome == Blocked {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Counts counts results by outcome.
+func (r *Report) Counts() map[Outcome]int {
+	m := map[Outcome]int{}
+	for _, x := range r.Results {
+		m[x.Outcome]++
+	}
+	return m
+}
+
+// FailedError is returned by Run when releases failed; the report is
+// returned too.
+type FailedError struct{ Releases []Result }
+
+func (e *FailedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d release(s) failed:", len(e.Releases))
+	for _, r := range e.Releases {
+		fmt.Fprintf(&b, "\n  %s (%s): %s", r.Name, r.Action, r.Error)
+	}
+	return b.String()
+}
+
+func failures(rep *Report) error {
+	if f := rep.Failed(); len(f) > 0 {
+		return &FailedError{Releases: f}
+	}
+	return nil
+}
+
+// EventType tells a start from an end.
+type EventType string
+
+const (
+	EventStart  EventType = "start"
+	EventFinish EventType = "finish"
+)
+
+// Event reports progress.
+type Event struct {
+	Type EventType
+	Step *plan.Step
+	// Result is set on EventFinish.
+	Result *Result
+	// Done, Running and Total count releases that act (skips excluded).
+	Done, Running, Total int
+}
