@@ -58,6 +58,9 @@ func FuzzParseManifests(f *testing.F) {
 				t.Fatalf("object without kind or apiVersion: %+v", o)
 			}
 		}
+		for _, o := range objs {
+			check(t, o.Body) // the direct YAML encoding equals the JSON detour
+		}
 		canon, err := Canonical(objs)
 		if err != nil {
 			checkMessage(t, err.Error())

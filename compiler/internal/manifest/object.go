@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Object is one rendered Kubernetes object, as Helm sends it to the API
@@ -96,7 +94,7 @@ func Sort(objs []Object) {
 func Canonical(objs []Object) ([]byte, error) {
 	var b strings.Builder
 	for _, o := range objs {
-		y, err := yaml.Marshal(o.Body)
+		y, err := marshalBody(o.Body)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", o.ID(), err)
 		}
