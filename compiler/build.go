@@ -17,7 +17,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/kaapana"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // chartKey identifies one chart request: extensions asking for the same
@@ -27,7 +27,7 @@ type chartKey struct{ source, chart, constraint string }
 type resolvedChart struct {
 	// source is the platform's name for the chart's source.
 	source string
-	chart  *helmsdk.Chart
+	chart  *helmchart.Chart
 	meta   kaapana.Meta
 	err    error
 }
@@ -36,7 +36,7 @@ type resolvedChart struct {
 // from a resolved chart, or a workflow's from its generated chart.
 type pending struct {
 	rel   Release
-	chart *helmsdk.Chart
+	chart *helmchart.Chart
 	// extPath is the platform field that produced the release, where its
 	// problems are reported; subject names it ("extension x", "workflow y").
 	extPath spec.Path
@@ -232,7 +232,7 @@ func (b *build) chartKeyFor(name string) (chartKey, bool) {
 	return chartKey{source: src, chart: chart, constraint: ext.Version}, true
 }
 
-func chartMeta(ch *helmsdk.Chart) (kaapana.Meta, error) {
+func chartMeta(ch *helmchart.Chart) (kaapana.Meta, error) {
 	m := kaapana.FromChart(ch.Name(), ch.Version(), ch.Keywords(), ch.Values(), ch.DeclaredDependencies())
 	if k, err := kaapana.Read(ch.Raw("Chart.yaml"), nil, nil); err == nil && m.Kind == kaapana.KindOther {
 		m.Kind = k.Kind
@@ -384,7 +384,7 @@ func (b *build) extensionRelease(r extensionRequest) *pending {
 type releaseSpec struct {
 	name, namespace     string // namespace "" is the platform's release namespace
 	extension, instance string
-	chart               *helmsdk.Chart
+	chart               *helmchart.Chart
 	meta                kaapana.Meta
 	ref                 ChartRef
 	values              map[string]any
@@ -476,7 +476,7 @@ func (b *build) checkReleaseNames(rels []*pending) []*pending {
 	seen := map[string]*pending{}
 	kept := rels[:0:0]
 	for _, p := range rels {
-		if err := helmsdk.ValidReleaseName(p.rel.Name); err != nil {
+		if err := helmchart.ValidReleaseName(p.rel.Name); err != nil {
 			b.errAt(p.extPath, p.subject, "release %v", err)
 			continue
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/internal/safefs"
 )
 
@@ -20,7 +20,7 @@ import (
 const injectedSource = "pono ext check"
 
 // injectedChart is the packaged chart CheckChart puts into the platform.
-type injectedChart struct{ chart *helmsdk.Chart }
+type injectedChart struct{ chart *helmchart.Chart }
 
 // CheckChart checks the packaged chart in file as the platform in dir
 // would install it (an empty platform when dir is ""), for extension
@@ -35,7 +35,7 @@ func (c *Compile) CheckChart(ctx context.Context, dir, file string) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	ch, err := helmsdk.LoadArchiveBytes(b, file)
+	ch, err := helmchart.LoadArchiveBytes(b, file)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a packaged chart: %s", file, strings.TrimPrefix(err.Error(), "load chart archive "+file+": "))
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/internal/sopsfile"
 )
 
@@ -158,7 +158,7 @@ func (c *Compile) Run(ctx context.Context, dir string) (*Result, error) {
 		metadataOnly: c.MetadataOnly,
 		resolver: source.New(source.Options{PlatformDir: dir, Root: c.SourceRoot, AllowExternal: c.cfg.AllowExternalSources, UpdateLock: c.UpdateLock,
 			CacheDir: c.cfg.CacheDir, Offline: c.Offline, Lock: oldLock, Env: c.Env, HTTPClient: c.cfg.HTTPClient, Injected: c.injected.source()}),
-		charts:     map[string]*helmsdk.Chart{},
+		charts:     map[string]*helmchart.Chart{},
 		badSources: map[string]bool{},
 		diags:      lockProblems,
 	}
@@ -218,7 +218,7 @@ type build struct {
 	mu          sync.Mutex
 	diags       diag.List
 	lockEntries []source.LockEntry
-	charts      map[string]*helmsdk.Chart // by release name
+	charts      map[string]*helmchart.Chart // by release name
 	// chartGlobals are the globals of the chart globalsFrom names.
 	chartGlobals map[string]any
 	metadataOnly bool

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // checkProjects reports an extension or instance naming a project the
@@ -86,7 +86,7 @@ func (b *build) projectGlobals(ext spec.Extension, inst string) map[string]any {
 // warnEmptyProject warns when a chart renders a project value that is
 // empty: Kaapana's paths become /applications/project//release/... and
 // MinIO's project-//.
-func (b *build) warnEmptyProject(subject, release string, ch *helmsdk.Chart, values map[string]any) {
+func (b *build) warnEmptyProject(subject, release string, ch *helmchart.Chart, values map[string]any) {
 	global, _ := values["global"].(map[string]any)
 	for _, key := range []string{"project_id", "project_name"} {
 		if v, _ := global[key].(string); v != "" || !ch.TemplatesMention("global."+key) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler/internal/manifest"
 	"github.com/pono-gitops/pono/compiler/internal/policy"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 type rendered struct {
@@ -55,7 +55,7 @@ func (b *build) render(rels []*pending, res *Result) {
 	owners := objectOwners{}
 	ports := portClaims{}
 	res.Manifests = map[string][]byte{}
-	res.charts = map[string]*helmsdk.Chart{}
+	res.charts = map[string]*helmchart.Chart{}
 	for i, r := range out {
 		if r.err != nil {
 			continue
@@ -126,7 +126,7 @@ func (b *build) warnDifferences(subject string, d manifest.Differences) {
 }
 
 func (b *build) renderOne(p *pending) rendered {
-	opts := helmsdk.RenderOptions{
+	opts := helmchart.RenderOptions{
 		ReleaseName: p.rel.Name,
 		Namespace:   p.rel.Namespace,
 		KubeVersion: b.p.Kubernetes.Version,
@@ -134,7 +134,7 @@ func (b *build) renderOne(p *pending) rendered {
 		Values:      p.rel.Values,
 		Labels:      p.rel.Labels,
 	}
-	first, err := helmsdk.Render(b.ctx, p.chart, opts)
+	first, err := helmchart.Render(b.ctx, p.chart, opts)
 	if err != nil {
 		return rendered{err: fmt.Errorf("chart %s %s: %w", p.chart.Name(), p.chart.Version(), err)}
 	}
@@ -145,7 +145,7 @@ func (b *build) renderOne(p *pending) rendered {
 
 // renderedFrom completes p's render from its first: a second render to
 // compare with (not for a generated chart), masked where they differ.
-func (b *build) renderedFrom(p *pending, first *helmsdk.Rendered, opts helmsdk.RenderOptions) rendered {
+func (b *build) renderedFrom(p *pending, first *helmchart.Rendered, opts helmchart.RenderOptions) rendered {
 	if p.generated {
 		objs, err := objects(first)
 		if err != nil {
@@ -154,7 +154,7 @@ func (b *build) renderedFrom(p *pending, first *helmsdk.Rendered, opts helmsdk.R
 		manifest.Sort(objs)
 		return rendered{objs: objs, first: objs}
 	}
-	second, err := helmsdk.Render(b.ctx, p.chart, opts)
+	second, err := helmchart.Render(b.ctx, p.chart, opts)
 	if err != nil {
 		return rendered{err: fmt.Errorf("chart %s %s (second render): %w", p.chart.Name(), p.chart.Version(), err)}
 	}
@@ -185,7 +185,7 @@ func (b *build) renderedFrom(p *pending, first *helmsdk.Rendered, opts helmsdk.R
 }
 
 // objects parses a render into the objects Helm sends, hooks included.
-func objects(r *helmsdk.Rendered) ([]manifest.Object, error) {
+func objects(r *helmchart.Rendered) ([]manifest.Object, error) {
 	objs, err := manifest.Parse(r.Manifest, "", false, nil)
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func objects(r *helmsdk.Rendered) ([]manifest.Object, error) {
 	return objs, nil
 }
 
-func sameHooks(a, b *helmsdk.Rendered) bool {
+func sameHooks(a, b *helmchart.Rendered) bool {
 	if len(a.Hooks) != len(b.Hooks) {
 		return false
 	}

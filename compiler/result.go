@@ -8,7 +8,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/kaapana"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // Result is a compiled platform.
@@ -30,7 +30,7 @@ type Result struct {
 	LockChanges []string `json:"-"`
 
 	lock   *source.Lock
-	charts map[string]*helmsdk.Chart
+	charts map[string]*helmchart.Chart
 }
 
 // PlatformInfo is what later stages need from the platform itself.
@@ -63,7 +63,7 @@ type ExtensionInfo struct {
 }
 
 // Chart returns the loaded chart of a release, for installing it.
-func (r *Result) Chart(release string) *helmsdk.Chart { return r.charts[release] }
+func (r *Result) Chart(release string) *helmchart.Chart { return r.charts[release] }
 
 // Release returns the named release.
 func (r *Result) Release(name string) (Release, bool) {

@@ -13,7 +13,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/kaapana"
 	"github.com/pono-gitops/pono/compiler/workflow"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/internal/safefs"
 )
 
@@ -131,7 +131,7 @@ func readFileReason(root *safefs.Dir) func(string) ([]byte, error) {
 
 // workflowRelease is the release of a workflow's generated chart.
 func (b *build) workflowRelease(cw *workflow.Compiled) (*pending, WorkflowInfo, error) {
-	ch, err := helmsdk.LoadFS(chartFS(cw.Chart))
+	ch, err := helmchart.LoadFS(chartFS(cw.Chart))
 	if err != nil {
 		return nil, WorkflowInfo{}, err
 	}

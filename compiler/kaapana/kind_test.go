@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/pono-gitops/pono/compiler/kaapana"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // `helm package` drops kaapana_type from Chart.yaml: a chart is the same
@@ -24,19 +24,19 @@ func TestKindSurvivesPackaging(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte(tc.chartYAML), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			fromDir, err := helmsdk.LoadDir(dir, helmsdk.LoadOptions{})
+			fromDir, err := helmchart.LoadDir(dir, helmchart.LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			archive, err := helmsdk.Package(fromDir)
+			archive, err := helmchart.Package(fromDir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fromArchive, err := helmsdk.LoadArchiveBytes(archive, "x.tgz")
+			fromArchive, err := helmchart.LoadArchiveBytes(archive, "x.tgz")
 			if err != nil {
 				t.Fatal(err)
 			}
-			for what, ch := range map[string]*helmsdk.Chart{"directory": fromDir, "archive": fromArchive} {
+			for what, ch := range map[string]*helmchart.Chart{"directory": fromDir, "archive": fromArchive} {
 				m, err := kaapana.Read(ch.Raw("Chart.yaml"), nil, nil)
 				if err != nil {
 					t.Fatal(err)

@@ -1,7 +1,8 @@
-// Package helmsdk is the only package in pono that imports helm.sh/helm/v3.
-// It loads charts (directories with file:// dependencies, archives, HTTP
-// repositories, OCI registries), renders them client-side for the compiler,
-// and performs release actions (install, upgrade, rollback, uninstall, list)
-// for the reconciler. Keeping Helm behind this package keeps its API surface,
-// its logging and its version in one place.
+// Package helmsdk is pono's release client: it performs Helm release
+// actions (install, upgrade, rollback, uninstall, list, get, wait) against
+// a cluster for the apply engine and the reconciler. Charts are loaded and
+// rendered by internal/helmchart, the other package that imports
+// helm.sh/helm/v3; the few chart names the cluster side uses are forwarded
+// here. Keeping Helm behind these two packages keeps its API surface, its
+// logging and its version in one place.
 package helmsdk

@@ -7,6 +7,8 @@ import (
 
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
+
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // ReleaseValues returns the values the newest revision of a release was
@@ -19,7 +21,7 @@ func (c *Client) ReleaseValues(ctx context.Context, namespace, name string) (map
 	if err != nil {
 		return nil, fmt.Errorf("release %s/%s values: %w", namespace, name, err)
 	}
-	return deepCopyMap(last.Config), nil
+	return helmchart.CopyValues(last.Config), nil
 }
 
 // IsReleaseNotFound reports whether err says a release does not exist.

@@ -51,7 +51,7 @@ func split(s string) []string {
 // owners names, for each heavy library, the only packages that may import
 // it directly.
 var owners = map[string][]string{
-	"helm.sh/helm/v3":             {"internal/helmsdk"},
+	"helm.sh/helm/v3":             {"internal/helmchart", "internal/helmsdk"},
 	"github.com/go-git/go-git/v5": {"internal/gitrepo"},
 	"github.com/robfig/cron/v3":   {"internal/schedule"},
 	"github.com/moby/moby":        {"internal/dockerengine"},
@@ -125,6 +125,24 @@ func TestTaskAPIIsFreeOfClientGo(t *testing.T) {
 	for _, d := range p.deps {
 		if strings.HasPrefix(d, "k8s.io/client-go") || strings.HasPrefix(d, "helm.sh/") {
 			t.Fatalf("compiler/taskapi links %s", d)
+		}
+	}
+}
+
+// TestCompilerLinksNoReleaseClient keeps the compiler on Helm's chart side
+// (internal/helmchart): Helm's actions and kube client, and pono's release
+// client, bring client-go's clients with them.
+func TestCompilerLinksNoReleaseClient(t *testing.T) {
+	p, ok := listPackages(t)["compiler"]
+	if !ok {
+		t.Fatal("package compiler no longer exists: update this test")
+	}
+	forbidden := []string{"helm.sh/helm/v3/pkg/action", "helm.sh/helm/v3/pkg/kube", module + "internal/helmsdk"}
+	for _, d := range p.deps {
+		for _, f := range forbidden {
+			if d == f || strings.HasPrefix(d, f+"/") {
+				t.Errorf("compiler depends on %s", d)
+			}
 		}
 	}
 }

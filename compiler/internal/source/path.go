@@ -13,7 +13,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/pono-gitops/pono/compiler/diag"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/internal/safefs"
 )
 
@@ -84,9 +84,9 @@ func (r *Resolver) resolvePath(req Request, cons *semver.Constraints, locked Loc
 	}}, nil
 }
 
-func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string, index *pathIndex) (*helmsdk.Chart, error) {
+func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string, index *pathIndex) (*helmchart.Chart, error) {
 	if !c.archive {
-		ch, err := helmsdk.LoadDir(c.path, helmsdk.LoadOptions{BuildVersion: buildVersion, Root: sp.confine, Dependency: index.dependency, Files: r.files})
+		ch, err := helmchart.LoadDir(c.path, helmchart.LoadOptions{BuildVersion: buildVersion, Root: sp.confine, Dependency: index.dependency, Files: r.files})
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +102,7 @@ func (r *Resolver) loadPathChart(sp sourcePath, c candidate, buildVersion string
 	if err != nil {
 		return nil, err
 	}
-	ch, err := helmsdk.LoadArchiveBytes(b, c.path)
+	ch, err := helmchart.LoadArchiveBytes(b, c.path)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (index *pathIndex) dependency(name, constraint string) (string, error) {
 
 // helmWarnings are the warnings Helm's loader gave for ch and its
 // dependencies, as Problems at the chart.
-func helmWarnings(ch *helmsdk.Chart) diag.List {
+func helmWarnings(ch *helmchart.Chart) diag.List {
 	var out diag.List
 	for _, w := range ch.Warnings {
 		out = append(out, diag.Diagnostic{Severity: diag.Warning, Pos: w.Location, Message: fmt.Sprintf("chart %s: %s", w.Chart, w.Message)})
@@ -154,7 +154,7 @@ func onlyUnset(cands []candidate) bool {
 	return len(cands) > 0
 }
 
-func (r *Resolver) readArchive(d *safefs.Dir, rel, display string) (*helmsdk.Chart, error) {
+func (r *Resolver) readArchive(d *safefs.Dir, rel, display string) (*helmchart.Chart, error) {
 	b, err := d.ReadFile(rel)
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func (r *Resolver) readArchive(d *safefs.Dir, rel, display string) (*helmsdk.Cha
 	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
 		return nil, errors.New("not a chart archive: a .tgz must be gzip-compressed, and this file is not")
 	}
-	ch, err := helmsdk.LoadArchiveBytes(b, display)
+	ch, err := helmchart.LoadArchiveBytes(b, display)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, errors.New("not a readable chart archive: it ends early (truncated?)")
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 func writeFile(t *testing.T, p, content string) {
@@ -97,7 +97,7 @@ func TestPathSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Entry.Digest != helmsdk.ArchiveDigest(b) {
-		t.Errorf("archive digest %s, want %s", a.Entry.Digest, helmsdk.ArchiveDigest(b))
+	if a.Entry.Digest != helmchart.ArchiveDigest(b) {
+		t.Errorf("archive digest %s, want %s", a.Entry.Digest, helmchart.ArchiveDigest(b))
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 func sortStrings(s []string) { sort.Strings(s) }
@@ -81,7 +81,7 @@ func (r *Resolver) resolveRepo(ctx context.Context, req Request, cons *semver.Co
 	if err != nil {
 		return nil, err
 	}
-	digest := helmsdk.ArchiveDigest(b)
+	digest := helmchart.ArchiveDigest(b)
 	if c.digest != "" && "sha256:"+strings.TrimPrefix(c.digest, "sha256:") != digest {
 		return nil, fmt.Errorf("chart %q %s from %s: digest %s does not match the repository index (%s)", req.Chart, c.version, c.path, digest, c.digest)
 	}
@@ -93,8 +93,8 @@ func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked Lock
 	if res, done, err := r.fromLock(req, cons, locked, hasLock, ref); done {
 		return res, err
 	}
-	opts := helmsdk.OCIOptions{PlainHTTP: req.Source.PlainHTTP, InsecureSkipTLSVerify: req.Source.InsecureSkipTLSVerify}
-	tags, err := helmsdk.OCITags(ref, opts)
+	opts := helmchart.OCIOptions{PlainHTTP: req.Source.PlainHTTP, InsecureSkipTLSVerify: req.Source.InsecureSkipTLSVerify}
+	tags, err := helmchart.OCITags(ref, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (r *Resolver) resolveOCI(req Request, cons *semver.Constraints, locked Lock
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", ref, err)
 	}
-	b, err := helmsdk.OCIPull(ref, c.version, opts)
+	b, err := helmchart.OCIPull(ref, c.version, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (r *Resolver) fromLock(req Request, cons *semver.Constraints, locked LockEn
 }
 
 func (r *Resolver) finishRemote(req Request, b []byte, location, version string, locked LockEntry, hasLock bool) (*Resolved, error) {
-	ch, err := helmsdk.LoadArchiveBytes(b, location)
+	ch, err := helmchart.LoadArchiveBytes(b, location)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/test/registry"
 )
 
@@ -43,11 +43,11 @@ func packageChartWith(t *testing.T, name, version string, extra map[string]strin
 			t.Fatal(err)
 		}
 	}
-	ch, err := helmsdk.LoadDir(dir, helmsdk.LoadOptions{})
+	ch, err := helmchart.LoadDir(dir, helmchart.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := helmsdk.Package(ch)
+	b, err := helmchart.Package(ch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func newRepoServer(t *testing.T, charts map[string][]byte, badDigest bool) *repo
 	for file, b := range charts {
 		rs.files["/charts/"+file] = b
 		version := strings.TrimSuffix(strings.TrimPrefix(file, "app-"), ".tgz")
-		digest := strings.TrimPrefix(helmsdk.ArchiveDigest(b), "sha256:")
+		digest := strings.TrimPrefix(helmchart.ArchiveDigest(b), "sha256:")
 		if badDigest {
 			digest = strings.Repeat("0", 64)
 		}
@@ -110,7 +110,7 @@ func TestHTTPRepository(t *testing.T) {
 	if got.Entry.Location != srv.URL+"/charts/app-1.1.0.tgz" {
 		t.Errorf("location = %q", got.Entry.Location)
 	}
-	if got.Entry.Digest != helmsdk.ArchiveDigest(srv.files["/charts/app-1.1.0.tgz"]) {
+	if got.Entry.Digest != helmchart.ArchiveDigest(srv.files["/charts/app-1.1.0.tgz"]) {
 		t.Errorf("digest = %s, want the archive's sha256", got.Entry.Digest)
 	}
 
@@ -169,9 +169,9 @@ func TestHTTPRepositoryDigestMismatch(t *testing.T) {
 func TestOCIRegistry(t *testing.T) {
 	reg := registry.Start(t)
 	ref := "oci://" + reg.Addr + "/charts"
-	opts := helmsdk.OCIOptions{PlainHTTP: true}
+	opts := helmchart.OCIOptions{PlainHTTP: true}
 	for _, v := range []string{"0.1.0", "0.1.5", "0.2.0"} {
-		if err := helmsdk.OCIPush(ref, packageChart(t, "app", v), opts); err != nil {
+		if err := helmchart.OCIPush(ref, packageChart(t, "app", v), opts); err != nil {
 			t.Fatalf("push %s: %v", v, err)
 		}
 	}

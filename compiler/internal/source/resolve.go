@@ -19,7 +19,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // Options configure a Resolver.
@@ -55,7 +55,7 @@ type Options struct {
 // Injected is a chart served for a source without looking anywhere.
 type Injected struct {
 	Source string
-	Chart  *helmsdk.Chart
+	Chart  *helmchart.Chart
 }
 
 // Resolver resolves charts; it is safe for concurrent use.
@@ -70,7 +70,7 @@ type Resolver struct {
 	images []ImageEntry
 	// files caches chart directories read, so a chart many charts of a
 	// source depend on is read once per compile.
-	files *helmsdk.FileCache
+	files *helmchart.FileCache
 }
 
 // ErrReported marks an error already reported once for its whole source
@@ -131,12 +131,12 @@ func New(opts Options) *Resolver {
 	if opts.Lock == nil {
 		opts.Lock = &Lock{Version: 1}
 	}
-	return &Resolver{opts: opts, dirs: map[string]*onceValue[*pathIndex]{}, indexes: map[string]*onceValue[*repoIndex]{}, files: helmsdk.NewFileCache()}
+	return &Resolver{opts: opts, dirs: map[string]*onceValue[*pathIndex]{}, indexes: map[string]*onceValue[*repoIndex]{}, files: helmchart.NewFileCache()}
 }
 
 // Resolved is a chart ready to render, with its lock entry.
 type Resolved struct {
-	Chart *helmsdk.Chart
+	Chart *helmchart.Chart
 	Entry LockEntry
 }
 
@@ -228,15 +228,15 @@ func (r *Resolver) cachePath(digest string) string {
 }
 
 // fromCache loads a locked remote chart from the digest cache, if present.
-func (r *Resolver) fromCache(locked LockEntry) (*helmsdk.Chart, bool) {
+func (r *Resolver) fromCache(locked LockEntry) (*helmchart.Chart, bool) {
 	if r.opts.CacheDir == "" || locked.Digest == "" {
 		return nil, false
 	}
 	b, err := os.ReadFile(r.cachePath(locked.Digest))
-	if err != nil || helmsdk.ArchiveDigest(b) != locked.Digest {
+	if err != nil || helmchart.ArchiveDigest(b) != locked.Digest {
 		return nil, false
 	}
-	ch, err := helmsdk.LoadArchiveBytes(b, locked.Location)
+	ch, err := helmchart.LoadArchiveBytes(b, locked.Location)
 	if err != nil {
 		return nil, false
 	}
@@ -247,7 +247,7 @@ func (r *Resolver) storeCache(b []byte) error {
 	if r.opts.CacheDir == "" {
 		return nil
 	}
-	return writeCacheFile(r.cachePath(helmsdk.ArchiveDigest(b)), b, "chart cache")
+	return writeCacheFile(r.cachePath(helmchart.ArchiveDigest(b)), b, "chart cache")
 }
 
 // writeCacheFile writes a cache file whole or not at all: a temporary
@@ -286,7 +286,7 @@ func (r *Resolver) checkDigest(req Request, locked LockEntry, hasLock bool, vers
 		req.Chart, version, location, digest, locked.Digest)
 }
 
-func checkName(ch *helmsdk.Chart, want, where string) error {
+func checkName(ch *helmchart.Chart, want, where string) error {
 	if ch.Name() != want {
 		return fmt.Errorf("%s holds chart %q, not %q", where, ch.Name(), want)
 	}

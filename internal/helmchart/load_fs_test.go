@@ -1,4 +1,4 @@
-package helmsdk
+package helmchart
 
 import (
 	"os"
@@ -32,7 +32,7 @@ func TestLoadFS(t *testing.T) {
 		t.Errorf("values (-want +got):\n%s", diff)
 	}
 	var templates []string
-	for _, f := range ch.helm().Templates {
+	for _, f := range ch.c.Templates {
 		templates = append(templates, f.Name)
 	}
 	if diff := cmp.Diff([]string{"templates/_helpers.tpl", "templates/cm.yaml"}, templates); diff != "" {

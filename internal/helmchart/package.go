@@ -1,4 +1,4 @@
-package helmsdk
+package helmchart
 
 import (
 	"fmt"
