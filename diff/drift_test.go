@@ -13,8 +13,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
@@ -75,7 +76,7 @@ func TestDriftCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := apply.NewApply(&apply.Config{RESTConfig: c.RESTConfig()})
+	a := apply.NewApply(&kube.Config{RESTConfig: c.RESTConfig()})
 	a.Timeout = time.Minute
 	if _, err := a.Run(ctx, res); err != nil {
 		t.Fatalf("apply: %v", err)

@@ -17,10 +17,11 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/mask"
 	"github.com/pono-gitops/pono/internal/helmsdk"
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/plan"
 )
 
@@ -47,13 +48,13 @@ type LiveDiff struct {
 	Namespaces []string
 
 	cfg     *compiler.Config
-	cluster *apply.Config // one Helm client for planning and reading
+	cluster *kube.Config // one Helm client for planning and reading
 }
 
 // NewLiveDiff returns a LiveDiff compiling with cfg against the cluster rc
 // points at.
 func NewLiveDiff(cfg *compiler.Config, rc *rest.Config) *LiveDiff {
-	return &LiveDiff{cfg: cfg, cluster: &apply.Config{RESTConfig: rc}}
+	return &LiveDiff{cfg: cfg, cluster: &kube.Config{RESTConfig: rc}}
 }
 
 // Run compiles dir and compares it with the cluster. It changes nothing:

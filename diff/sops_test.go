@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/internal/sopsfile/sopstest"
 	"github.com/pono-gitops/pono/diff"
+	"github.com/pono-gitops/pono/internal/sopsfile/sopstest"
 )
 
 // Two commits that change a value kept in a SOPS-encrypted file: the diff

@@ -7,73 +7,32 @@
 // (one release: lease, operation, retries), apply_remediate.go (recovery of
 // pending releases, removal of failed installs, rollback and uninstall after
 // a failure), apply_retry.go (which failures are transient),
-// apply_namespaces.go, apply_redact.go, lease.go, and releaser.go (the Helm
+// apply_namespaces.go, apply_redact.go (its redactor also masks Helm's
+// debug log through kube.Config), lease.go, and releaser.go (the Helm
 // operations the engine needs, the seam its unit tests use).
 package apply
 
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/observe"
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/plan"
 )
 
-// Config holds what apply and status share: one Config is one cluster
-// connection, and every action built on it uses the same Helm client (one
-// discovery cache, one REST mapper, one connection pool).
-type Config struct {
-	// RESTConfig reaches the cluster. It is read when the client is first
-	// needed.
-	RESTConfig *rest.Config
-	// Logger receives debug logs (Helm's included); nil discards them.
-	Logger *slog.Logger
-	// Progress, if set, is called as each release starts and finishes. It
-	// is called from several goroutines, one call at a time.
-	Progress func(Event)
-
-	once      sync.Once
-	client    *helmsdk.Client
-	clientErr error
-	// redact hides the sensitive values of the platform last executed in
-	// Helm's debug log (log_redact.go).
-	redact atomic.Pointer[redactor]
-
-	// rel and kube replace the Helm client in the engine's unit tests.
-	rel  releaser
-	kube kubernetes.Interface
-}
-
-func (c *Config) logger() *slog.Logger {
-	if c.Logger == nil {
-		return slog.New(slog.DiscardHandler)
+// backend is what the engine operates through: the Config's Helm client,
+// or the in-memory releaser of the engine's unit tests.
+func (a *Apply) backend() (releaser, kubernetes.Interface, error) {
+	if a.rel != nil {
+		return a.rel, a.kube, nil
 	}
-	return slog.New(&redactingHandler{inner: c.Logger.Handler(), cur: &c.redact})
-}
-
-// Client returns the Helm release client of this Config, built on first
-// use and shared by every later action.
-func (c *Config) Client() (*helmsdk.Client, error) {
-	c.once.Do(func() {
-		c.client, c.clientErr = helmsdk.NewClient(c.RESTConfig, helmsdk.ClientOptions{Logger: c.logger()})
-	})
-	return c.client, c.clientErr
-}
-
-// backend is what the engine operates through.
-func (c *Config) backend() (releaser, kubernetes.Interface, error) {
-	if c.rel != nil {
-		return c.rel, c.kube, nil
-	}
-	h, err := c.Client()
+	h, err := a.cfg.Client()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,18 +82,25 @@ type Apply struct {
 	// (shown by `helm history`), e.g. the git commit and its signer.
 	Origin string
 
-	cfg *Config
+	// Progress, if set, is called as each release starts and finishes. It
+	// is called from several goroutines, one call at a time.
+	Progress func(Event)
+
+	cfg *kube.Config
+	// rel and kube replace the Helm client in the engine's unit tests.
+	rel  releaser
+	kube kubernetes.Interface
 	// poll is how often a lease held by another run is checked.
 	poll time.Duration
 
 	// values are the cluster values of valuesOf (values_from.go).
 	valuesMu sync.Mutex
 	valuesOf *compiler.Result
-	values   *ValuesFromResult
+	values   *observe.ValuesFromResult
 }
 
 // NewApply returns an Apply with pono's defaults.
-func NewApply(cfg *Config) *Apply {
+func NewApply(cfg *kube.Config) *Apply {
 	return &Apply{
 		Prune: true, Concurrency: 8, Wait: true, Timeout: 5 * time.Minute, Retries: 2,
 		Backoff: time.Second, RollbackOnFailure: true, UninstallOnFailure: true,
@@ -187,17 +153,21 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 		rep.Duration = time.Since(began)
 		return rep, failures(rep)
 	}
-	rel, kube, err := a.cfg.backend()
+	rel, kube, err := a.backend()
 	if err != nil {
 		return nil, err
 	}
 	if err := ensureNamespaces(ctx, kube, res, p); err != nil {
 		return nil, err
 	}
-	log := a.cfg.logger()
+	log := a.cfg.Log()
 	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
 		lease: &leaser{cs: kube, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
-	a.cfg.redact.Store(ex.redact)
+	if len(ex.redact.secrets) > 0 {
+		a.cfg.SetRedactor(ex.redact)
+	} else {
+		a.cfg.SetRedactor(nil)
+	}
 	rep.Results = ex.run(ctx, p)
 	rep.Duration = time.Since(began)
 	return rep, failures(rep)

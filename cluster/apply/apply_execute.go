@@ -27,11 +27,11 @@ type executor struct {
 }
 
 func (e *executor) emit(ev Event) {
-	if e.a.cfg.Progress == nil {
+	if e.a.Progress == nil {
 		return
 	}
 	ev.Done, ev.Running, ev.Total = e.done, e.running, e.n
-	e.a.cfg.Progress(ev)
+	e.a.Progress(ev)
 }
 
 // run executes the uninstalls of moved releases, then the apply steps, then

@@ -152,7 +152,7 @@ func TestSchedulerSkipsUpToDateAndReportsProgress(t *testing.T) {
 	a, _ := testApply(f)
 	var mu sync.Mutex
 	var events []string
-	a.cfg.Progress = func(ev Event) {
+	a.Progress = func(ev Event) {
 		mu.Lock()
 		defer mu.Unlock()
 		events = append(events, string(ev.Type)+" "+ev.Step.Name)

@@ -9,6 +9,7 @@ import (
 
 	k8sfake "k8s.io/client-go/kubernetes/fake"
 
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/plan"
@@ -50,7 +51,8 @@ func owned(digest string) map[string]string {
 // leases), with retries that do not wait.
 func testApply(f *fakeReleaser) (*Apply, *k8sfake.Clientset) {
 	cs := k8sfake.NewClientset()
-	a := NewApply(&Config{rel: f, kube: cs})
+	a := NewApply(&kube.Config{})
+	a.rel, a.kube = f, cs
 	a.Backoff, a.poll, a.Identity = time.Millisecond, 10*time.Millisecond, "test"
 	return a, cs
 }

@@ -53,7 +53,7 @@ func TestValuesFromChangeUpgradesOnlyItsRelease(t *testing.T) {
 	}
 	calls := len(f.Calls())
 	a, _ = testApply(f)
-	a.cfg.kube = cs
+	a.kube = cs
 	rep := run(t, a, compile())
 	if n := len(f.Calls()) - calls; n != 0 {
 		t.Fatalf("second apply with the same Secret made %d calls: %s", n, callsOf(f))
@@ -65,7 +65,7 @@ func TestValuesFromChangeUpgradesOnlyItsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ = testApply(f)
-	a.cfg.kube = cs
+	a.kube = cs
 	rep = run(t, a, compile())
 	if r := resultNamed(t, rep, "a"); r.Outcome != Changed {
 		t.Errorf("release a after the Secret changed: %s, want changed", r.Outcome)

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/charts"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/internal/ownership"
-	"github.com/pono-gitops/pono/cluster/apply"
 )
 
 // Options say what to install. Only Values is required (git.url).
@@ -78,13 +78,13 @@ type Install struct {
 	// charts/pono. Tests may substitute another.
 	Chart *helmsdk.Chart
 
-	cfg     *apply.Config
+	cfg     *kube.Config
 	loadErr error
 }
 
 // NewInstall returns an Install of the chart embedded in this binary. cfg's
 // Progress is not used: bootstrap is three steps, reported in its Report.
-func NewInstall(cfg *apply.Config) *Install {
+func NewInstall(cfg *kube.Config) *Install {
 	ch, err := helmsdk.LoadFS(charts.Pono())
 	if err != nil {
 		err = fmt.Errorf("embedded pono chart: %w", err)

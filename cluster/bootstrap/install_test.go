@@ -15,15 +15,15 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pono-gitops/pono/charts"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/internal/ownership"
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
 func newInstall(t *testing.T, c *cluster.Cluster) *Install {
 	t.Helper()
-	in := NewInstall(&apply.Config{RESTConfig: c.RESTConfig()})
+	in := NewInstall(&kube.Config{RESTConfig: c.RESTConfig()})
 	if in.loadErr != nil {
 		t.Fatal(in.loadErr)
 	}
@@ -245,7 +245,7 @@ func TestInstallRun(t *testing.T) {
 
 	t.Run("no secret value in the report or logs", func(t *testing.T) {
 		var logs bytes.Buffer
-		logged := NewInstall(&apply.Config{RESTConfig: c.RESTConfig(), Logger: newTextLogger(&logs)})
+		logged := NewInstall(&kube.Config{RESTConfig: c.RESTConfig(), Logger: newTextLogger(&logs)})
 		given := opts
 		given.WebhookSecret = []byte("another-hook-secret")
 		run(t, logged, given)

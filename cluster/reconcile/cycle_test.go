@@ -10,9 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/internal/helmsdk"
-	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/test/gitserver"
 )
 

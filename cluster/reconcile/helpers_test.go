@@ -10,9 +10,10 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 )
@@ -111,10 +112,10 @@ func (f *fixture) options(t *testing.T) reconcile.Options {
 
 func (f *fixture) reconciler(t *testing.T, opts reconcile.Options) *reconcile.Reconciler {
 	t.Helper()
-	return f.reconcilerWith(t, &reconcile.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
+	return f.reconcilerWith(t, &kube.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
 }
 
-func (f *fixture) reconcilerWith(t *testing.T, cfg *reconcile.Config, opts reconcile.Options) *reconcile.Reconciler {
+func (f *fixture) reconcilerWith(t *testing.T, cfg *kube.Config, opts reconcile.Options) *reconcile.Reconciler {
 	t.Helper()
 	r, err := reconcile.New(cfg, opts)
 	if err != nil {

@@ -14,8 +14,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/internal/schedule"
 )
 
 // running is a Reconciler.Run in the background.

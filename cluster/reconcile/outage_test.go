@@ -9,9 +9,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/test/cluster"
 
 	"github.com/pono-gitops/pono/test/testenv"
@@ -68,12 +69,12 @@ func TestAPIServerOutageDuringCycle(t *testing.T) {
 	opts := f.options(t)
 	opts.Apply = func(a *apply.Apply) { a.Timeout, a.LeaseDuration, a.Retries = 5*time.Second, 3*time.Second, 0 }
 	started := make(chan struct{}, 10)
-	cfg := &reconcile.Config{RESTConfig: c.RESTConfig(), Logger: testLogger(t), Progress: func(ev apply.Event) {
+	opts.Progress = func(ev apply.Event) {
 		if ev.Type == apply.EventStart {
 			started <- struct{}{}
 		}
-	}}
-	r := f.reconcilerWith(t, cfg, opts)
+	}
+	r := f.reconcilerWith(t, &kube.Config{RESTConfig: c.RESTConfig(), Logger: testLogger(t)}, opts)
 	converge(t, ctx, r, 3)
 	<-started
 

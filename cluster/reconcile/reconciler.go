@@ -19,17 +19,17 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/statusdoc"
+	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/schedule"
-	"github.com/pono-gitops/pono/cluster/apply"
-	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/plan"
-	"github.com/pono-gitops/pono/cluster/statusdoc"
-	"github.com/pono-gitops/pono/cluster/ui"
 )
 
 // Mode is what a cycle may do; Result is how a cycle ended (both part of
@@ -49,14 +49,6 @@ const (
 	Refused     = statusdoc.Refused
 	Failed      = statusdoc.Failed
 )
-
-// Config holds what the reconciler needs from its environment.
-type Config struct {
-	RESTConfig *rest.Config
-	Logger     *slog.Logger
-	// Progress receives apply's per-release events (optional).
-	Progress func(apply.Event)
-}
 
 // Options are the reconciler's settings.
 type Options struct {
@@ -88,6 +80,8 @@ type Options struct {
 	// Apply configures the apply engine (prune, timeouts, concurrency...);
 	// nil keeps pono apply's defaults.
 	Apply func(*apply.Apply)
+	// Progress receives apply's per-release events (optional).
+	Progress func(apply.Event)
 	// Identity names this process in Leases and the status.
 	Identity string
 }
@@ -96,7 +90,7 @@ type Options struct {
 // saw last and of the last good commit, so a cycle where the ref has not
 // moved neither fetches nor compiles.
 type Reconciler struct {
-	cfg  *Config
+	cfg  *kube.Config
 	opts Options
 	log  *slog.Logger
 
@@ -104,7 +98,7 @@ type Reconciler struct {
 	remote *gitrepo.Remote
 	// cluster holds the one Helm client (discovery, REST mapper) every
 	// cycle plans, checks drift and applies through.
-	cluster *apply.Config
+	cluster *kube.Config
 	drift   *diff.DriftCheck
 	cs      kubernetes.Interface
 	status  *statusStore
@@ -134,7 +128,7 @@ type compiled struct {
 
 // New returns a Reconciler. It checks the options but contacts neither git
 // nor the cluster.
-func New(cfg *Config, opts Options) (*Reconciler, error) {
+func New(cfg *kube.Config, opts Options) (*Reconciler, error) {
 	if opts.RepoURL == "" {
 		return nil, errors.New("reconcile: a repository URL is required")
 	}
@@ -168,7 +162,7 @@ func New(cfg *Config, opts Options) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cluster := &apply.Config{RESTConfig: cfg.RESTConfig, Logger: log, Progress: cfg.Progress}
+	cluster := cfg
 	hc, err := cluster.Client()
 	if err != nil {
 		return nil, err
@@ -387,6 +381,7 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 
 func (r *Reconciler) newApply() *apply.Apply {
 	a := apply.NewApply(r.cluster)
+	a.Progress = r.opts.Progress
 	if r.opts.Apply != nil {
 		r.opts.Apply(a)
 	}

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 )
 
@@ -51,12 +52,12 @@ func TestShutdownLetsTheOperationFinish(t *testing.T) {
 	opts := f.options(t)
 	opts.Apply = func(a *apply.Apply) { a.Timeout, a.LeaseDuration, a.Retries = 2*time.Minute, 3*time.Second, 0 }
 	started := make(chan string, 10)
-	cfg := &reconcile.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t), Progress: func(ev apply.Event) {
+	opts.Progress = func(ev apply.Event) {
 		if ev.Type == apply.EventStart {
 			started <- ev.Step.Name
 		}
-	}}
-	r := f.reconcilerWith(t, cfg, opts)
+	}
+	r := f.reconcilerWith(t, &kube.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
 	cycle(t, t.Context(), r, reconcile.Applied)
 	<-started
 

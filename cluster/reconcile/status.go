@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
+	"github.com/pono-gitops/pono/internal/ownership"
 )
 
 // StatusName is the ConfigMap the reconciler records its state in, in its

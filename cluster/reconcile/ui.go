@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/cluster/apply"
-	"github.com/pono-gitops/pono/diff"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/ui"
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/diff"
 )
 
 type tokenKey struct{}
@@ -58,7 +58,7 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 	in := ui.Input{Platform: r.uiPlatform()}
 	if r.good != nil && r.good.res != nil {
 		in.Result = r.good.res
-		status := apply.NewStatus(r.cluster)
+		status := status.NewStatus(r.cluster)
 		status.Namespaces = r.newApply().Namespaces
 		st, err := status.Run(ctx, r.good.res)
 		if err != nil {

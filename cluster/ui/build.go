@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pono-gitops/pono/cluster/status"
+	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/workflow"
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/diff"
-	"github.com/pono-gitops/pono/cluster/statusdoc"
 )
 
 // Input is what a snapshot is built from.
@@ -19,7 +19,7 @@ type Input struct {
 	// commit compiled yet).
 	Result *compiler.Result
 	// Status is the cluster's view of Result's releases (nil: not read).
-	Status *apply.StatusReport
+	Status *status.StatusReport
 	// Workflows, when set, replace Result's workflows (a page of workflows
 	// compiled on their own, as the browser test's example is).
 	Workflows []*workflow.Compiled
@@ -69,13 +69,13 @@ func Build(in Input) *Snapshot {
 			releases[r.Namespace+"/"+r.Name] = r
 		}
 	}
-	var statusRows []apply.ReleaseStatus
+	var statusRows []status.ReleaseStatus
 	if in.Status != nil {
 		statusRows = append(append(statusRows, in.Status.Releases...), in.Status.Other...)
 	} else if in.Result != nil {
 		// No cluster read: the platform's releases as git wants them.
 		for _, r := range in.Result.Releases {
-			statusRows = append(statusRows, apply.ReleaseStatus{Release: r.Name, Namespace: r.Namespace, Extension: r.Extension, Instance: r.Instance,
+			statusRows = append(statusRows, status.ReleaseStatus{Release: r.Name, Namespace: r.Namespace, Extension: r.Extension, Instance: r.Instance,
 				Kind: r.Kind, Stability: stabilityOf(r.Experimental), DesiredVersion: r.Chart.Version, Chart: r.Chart.Name, HelmStatus: "unknown", InPlatform: true})
 		}
 	}

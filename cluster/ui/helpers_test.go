@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/compiler/kaapana"
-	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/cluster/ui/uitest"
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/compiler/kaapana"
 )
 
 // secret is a sensitive parameter's value: it must appear in no response.
@@ -25,7 +25,7 @@ const secret = "pa55-w0rd-never-shown"
 func fixture(t testing.TB, n int, withWorkflows bool) Input {
 	t.Helper()
 	res := &compiler.Result{Platform: compiler.PlatformInfo{Name: "demo"}}
-	st := &apply.StatusReport{Platform: "demo"}
+	st := &status.StatusReport{Platform: "demo"}
 	attempt := &statusdoc.Attempt{CommitRef: statusdoc.CommitRef{Commit: strings.Repeat("ab", 20), Subject: "bump"}, Result: "failed", Trigger: "schedule",
 		Error: "commit abababababab: release app-1: upgrade failed: the password " + secret + " was refused"}
 	for i := range n {
@@ -45,7 +45,7 @@ func fixture(t testing.TB, n int, withWorkflows bool) Input {
 		}
 		res.Releases = append(res.Releases, rel)
 		res.Extensions = append(res.Extensions, ext)
-		row := apply.ReleaseStatus{Release: name, Namespace: "admin", Extension: name, Kind: kind, Stability: stabilityOf(i%2 == 0),
+		row := status.ReleaseStatus{Release: name, Namespace: "admin", Extension: name, Kind: kind, Stability: stabilityOf(i%2 == 0),
 			DesiredVersion: "1.0.0", DeployedVersion: "1.0.0", Chart: name + "-chart", HelmStatus: "deployed", Revision: 2, UpToDate: true,
 			KubeStatus: []string{"Running"}, Ready: true, InPlatform: true, Owner: "this platform"}
 		switch i {

@@ -3,9 +3,9 @@ package ui
 import (
 	"time"
 
+	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/workflow"
-	"github.com/pono-gitops/pono/cluster/statusdoc"
 )
 
 // Snapshot is everything the page shows except per-release details, as of

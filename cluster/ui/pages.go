@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/diff"
-	"github.com/pono-gitops/pono/cluster/statusdoc"
 )
 
 // maxPage bounds any rendered page or data response.

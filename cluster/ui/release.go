@@ -18,9 +18,9 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
-	"github.com/pono-gitops/pono/cluster/apply"
 )
 
 // Bounds of a release page.
@@ -142,7 +142,7 @@ func liveStatus(u *unstructured.Unstructured) string {
 	case "Pod":
 		var p corev1.Pod
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &p); err == nil {
-			st, _ := apply.PodStatus(&p)
+			st, _ := status.PodStatus(&p)
 			return st
 		}
 	}

@@ -13,9 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 )
 
 // kubeFlags select the cluster, as kubectl and helm do.
@@ -30,24 +30,13 @@ func (k *kubeFlags) bind(cmd *cobra.Command) {
 }
 
 func (k *kubeFlags) restConfig() (*rest.Config, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if k.kubeconfig != "" {
-		rules.ExplicitPath = k.kubeconfig
-	}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: k.context}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
-	}
-	// client-go's default of 5 requests per second would make pono wait on
-	// itself; the API server's priority and fairness still protects it.
-	cfg.QPS, cfg.Burst = 100, 200
-	return cfg, nil
+	return kube.Kubeconfig{Path: k.kubeconfig, Context: k.context}.RESTConfig()
 }
 
 func newApplyCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &apply.Config{}
+	cfg := &kube.Config{}
 	a := apply.NewApply(cfg)
 	var onInstallFailure string
 	var stats bool
@@ -89,7 +78,7 @@ func newApplyCmd(s streams) *cobra.Command {
 			if stats {
 				rc.Wrap(count.wrap)
 			}
-			cfg.RESTConfig, cfg.Progress = rc, pr.event
+			cfg.RESTConfig, a.Progress = rc, pr.event
 			rep, err := a.Run(cmd.Context(), res)
 			pr.finish()
 			if stats {

@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pono-gitops/pono/internal/safefs"
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/bootstrap"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 func newBootstrapCmd(s streams) *cobra.Command {
@@ -85,7 +85,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			in.Values = chartValues(f, opts, image, interval, scheduleExpr)
 
 			fmt.Fprintf(s.err, "installing pono into namespace %s\n", opts.Namespace)
-			irep, err := bootstrap.NewInstall(&apply.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
+			irep, err := bootstrap.NewInstall(&kube.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
 			if irep != nil {
 				for _, o := range irep.Objects {
 					name := o.Name
@@ -104,7 +104,8 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			fmt.Fprintf(s.err, "first reconcile of %s (ref %s, path %s)\n", opts.RepoURL, opts.Ref, opts.Path)
 			opts.Identity = "pono-bootstrap"
 			pr := newProgress(s.err)
-			r, err := reconcile.New(&reconcile.Config{RESTConfig: rc, Logger: log, Progress: pr.event}, opts)
+			opts.Progress = pr.event
+			r, err := reconcile.New(&kube.Config{RESTConfig: rc, Logger: log}, opts)
 			if err != nil {
 				return err
 			}

@@ -17,13 +17,14 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/safefs"
 	"github.com/pono-gitops/pono/internal/schedule"
-	"github.com/pono-gitops/pono/cluster/apply"
-	"github.com/pono-gitops/pono/cluster/reconcile"
 )
 
 // reconcileFlags are the flags `pono reconcile` and `pono bootstrap` share.
@@ -225,7 +226,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 				}
 				ro.WebhookSecret = []byte(strings.TrimSpace(string(b)))
 			}
-			r, err := reconcile.New(&reconcile.Config{RESTConfig: rc, Logger: log}, opts)
+			r, err := reconcile.New(&kube.Config{RESTConfig: rc, Logger: log}, opts)
 			if err != nil {
 				return err
 			}
@@ -327,17 +328,17 @@ func printReleaseResults(w io.Writer, rs []reconcile.ReleaseResult) error {
 const cycleReportVersion = 1
 
 type cycleJSON struct {
-	Kind       string                  `json:"kind"`
-	Version    int                     `json:"version"`
-	Trigger    string                  `json:"trigger"`
+	Kind       string                     `json:"kind"`
+	Version    int                        `json:"version"`
+	Trigger    string                     `json:"trigger"`
 	Commit     reconcile.CommitRef        `json:"commit"`
 	Target     reconcile.CommitRef        `json:"target"`
-	Moved      bool                    `json:"moved"`
+	Moved      bool                       `json:"moved"`
 	Result     reconcile.Result           `json:"result"`
-	Error      string                  `json:"error,omitempty"`
-	Duration   string                  `json:"duration"`
-	WindowOpen bool                    `json:"windowOpen"`
-	NextWindow *time.Time              `json:"nextWindow,omitempty"`
+	Error      string                     `json:"error,omitempty"`
+	Duration   string                     `json:"duration"`
+	WindowOpen bool                       `json:"windowOpen"`
+	NextWindow *time.Time                 `json:"nextWindow,omitempty"`
 	Releases   []reconcile.ReleaseResult  `json:"releases"`
 	Drift      []reconcile.DriftedRelease `json:"drift"`
 }

@@ -11,16 +11,17 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
 )
 
 func newStatusCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &apply.Config{}
-	st := apply.NewStatus(cfg)
+	cfg := &kube.Config{}
+	st := status.NewStatus(cfg)
 	var format *outputFormat
 	var experimental, stable bool
 	var namespace string
@@ -91,12 +92,12 @@ func newStatusCmd(s streams) *cobra.Command {
 	return cmd
 }
 
-func printPlatformStatus(w io.Writer, format string, rep *apply.StatusReport) error {
+func printPlatformStatus(w io.Writer, format string, rep *status.StatusReport) error {
 	if rep.Releases == nil {
-		rep.Releases = []apply.ReleaseStatus{}
+		rep.Releases = []status.ReleaseStatus{}
 	}
 	if rep.Other == nil {
-		rep.Other = []apply.ReleaseStatus{}
+		rep.Other = []status.ReleaseStatus{}
 	}
 	if done, err := writeStructured(w, format, rep); done {
 		return err
@@ -126,7 +127,7 @@ func printPlatformStatus(w io.Writer, format string, rep *apply.StatusReport) er
 	return nil
 }
 
-func statusVersion(r apply.ReleaseStatus) string {
+func statusVersion(r status.ReleaseStatus) string {
 	switch {
 	case r.DeployedVersion == "":
 		return r.DesiredVersion + " (not deployed)"
@@ -136,7 +137,7 @@ func statusVersion(r apply.ReleaseStatus) string {
 	return r.DesiredVersion
 }
 
-func statusHelm(r apply.ReleaseStatus) string {
+func statusHelm(r status.ReleaseStatus) string {
 	s := r.HelmStatus
 	if r.InPlatform && r.HelmStatus == "deployed" && !r.UpToDate {
 		s += " (out of date)"

@@ -12,13 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/internal/safefs"
-	"github.com/pono-gitops/pono/cluster/apply"
-	"github.com/pono-gitops/pono/diff"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/cluster/ui"
+	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/diff"
+	"github.com/pono-gitops/pono/internal/safefs"
 )
 
 // newUICmd is `pono ui DIR`: the web page for an admin without the
@@ -64,7 +65,7 @@ func newUICmd(s streams) *cobra.Command {
 					p.Error = "the platform does not compile; showing the last version that did: " + compileErr.Error()
 				}
 				in := ui.Input{Platform: p, Result: res}
-				st, err := apply.NewStatus(&apply.Config{RESTConfig: rc}).Run(ctx, res)
+				st, err := status.NewStatus(&kube.Config{RESTConfig: rc}).Run(ctx, res)
 				if err != nil {
 					in.Platform.Error = strings.TrimSpace(in.Platform.Error + " release status not read: " + err.Error())
 				} else {

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/ui"
+	"github.com/pono-gitops/pono/compiler"
 )
 
 // The workflow commands read only the platform files (a schema-only
@@ -202,7 +202,7 @@ func printWorkflow(w io.Writer, format string, x compiler.WorkflowInfo) error {
 
 // printWorkflowShapes lists, under pono status's table, the tasks and
 // containers of each workflow release.
-func printWorkflowShapes(w io.Writer, rows []apply.ReleaseStatus) {
+func printWorkflowShapes(w io.Writer, rows []status.ReleaseStatus) {
 	first := true
 	for _, r := range rows {
 		if len(r.Tasks) == 0 {

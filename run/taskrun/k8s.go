@@ -13,8 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/compiler/taskapi"
 )
 
@@ -29,30 +29,21 @@ func (r *Runner) kubeClient() (*kubeClient, error) {
 	if r.kube != nil {
 		return r.kube, nil
 	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if r.cfg.Kubeconfig != "" {
-		rules.ExplicitPath = r.cfg.Kubeconfig
-	}
-	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: r.cfg.Context})
-	rc, err := cc.ClientConfig()
+	// The same kubeconfig loading and client tuning as every other
+	// cluster command.
+	l, err := kube.Kubeconfig{Path: r.cfg.Kubeconfig, Context: r.cfg.Context}.Load()
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
+		return nil, err
 	}
-	ns, _, err := cc.Namespace()
-	if err != nil || ns == "" {
+	ns := l.Namespace
+	if ns == "" {
 		ns = "default"
 	}
-	ctxName := r.cfg.Context
-	if ctxName == "" {
-		if raw, err := cc.RawConfig(); err == nil {
-			ctxName = raw.CurrentContext
-		}
-	}
-	cs, err := kubernetes.NewForConfig(rc)
+	cs, err := kubernetes.NewForConfig(l.REST)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
-	r.kube = &kubeClient{cs: cs, rest: rc, namespace: ns, context: ctxName}
+	r.kube = &kubeClient{cs: cs, rest: l.REST, namespace: ns, context: l.Context}
 	return r.kube, nil
 }
 

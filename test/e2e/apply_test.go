@@ -16,6 +16,8 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
 )
@@ -47,7 +49,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 			t.Errorf("release %s: status %s revision %d labels %v; want deployed revision 1 with ownership and digest labels", n, r.Status, r.Revision, r.Labels)
 		}
 	}
-	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
+	st, err := status.NewStatus(&kube.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

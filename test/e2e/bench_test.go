@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkNoopApply200(b *testing.B) {
 // platform dir of n releases; any write fails it.
 func benchNoopApply(b *testing.B, c *cluster.Cluster, dir string, n int) {
 	cfg, wc := countingConfig(c)
-	a := apply.NewApply(&apply.Config{RESTConfig: cfg})
+	a := apply.NewApply(&kube.Config{RESTConfig: cfg})
 	b.ResetTimer()
 	for b.Loop() {
 		res := compile(b, dir)

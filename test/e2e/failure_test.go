@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
 )
@@ -180,7 +182,7 @@ extensions:
 		}
 	}
 	// Status lists it as a release the platform does not own.
-	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(context.Background(), compile(t, dir))
+	st, err := status.NewStatus(&kube.Config{RESTConfig: c.RESTConfig()}).Run(context.Background(), compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

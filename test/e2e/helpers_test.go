@@ -21,9 +21,10 @@ import (
 
 	"k8s.io/client-go/rest"
 
+	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -173,7 +174,8 @@ func applyDir(t testing.TB, c *cluster.Cluster, dir string, opts ...applyOpts) (
 	res := compile(t, dir)
 	cfg, wc := countingConfig(c)
 	ev := &events{}
-	a := apply.NewApply(&apply.Config{RESTConfig: cfg, Progress: ev.add})
+	a := apply.NewApply(&kube.Config{RESTConfig: cfg})
+	a.Progress = ev.add
 	a.Timeout = 60 * time.Second
 	a.Backoff = 200 * time.Millisecond
 	for _, o := range opts {

@@ -15,9 +15,10 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
-	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
+	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 )
@@ -78,7 +79,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 		b.Fatal(err)
 	}
 	cfg, wc := countingConfig(c)
-	r, err := reconcile.New(&reconcile.Config{RESTConfig: cfg}, reconcile.Options{
+	r, err := reconcile.New(&kube.Config{RESTConfig: cfg}, reconcile.Options{
 		RepoURL: url, Ref: "main", Path: "platform", Namespace: name + "-pono", CacheDir: b.TempDir(),
 		Auth:            &gitrepo.Auth{Username: gitopsUser, Password: gitopsPass},
 		StatusHeartbeat: time.Hour,

@@ -15,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -60,7 +62,7 @@ extensions:
 		t.Fatal(err)
 	}
 
-	st := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()})
+	st := status.NewStatus(&kube.Config{RESTConfig: c.RESTConfig()})
 	got, err := st.Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +108,7 @@ extensions:
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("pono status: %v\n%s", err, errOut.String())
 	}
-	var js apply.StatusReport
+	var js status.StatusReport
 	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
 		t.Fatalf("pono status -o json: %v\n%s", err, out.String())
 	}

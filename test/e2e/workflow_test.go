@@ -10,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pono-gitops/pono/cluster/apply"
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/test/cluster"
 )
 
@@ -49,7 +51,7 @@ globals:
 	if !strings.Contains(cm1.Data["workflow_definition.py"], `pc_models.BaseEnv(name="PARALLEL_DOWNLOADS", value="4")`) {
 		t.Errorf("ConfigMap %s: the DAG does not pass PARALLEL_DOWNLOADS=4:\n%s", cm1.Name, cm1.Data["workflow_definition.py"])
 	}
-	st, err := apply.NewStatus(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
+	st, err := status.NewStatus(&kube.Config{RESTConfig: c.RESTConfig()}).Run(ctx, compile(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,11 +20,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/cluster/ui/uitest"
+	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 	"github.com/pono-gitops/pono/test/testenv"

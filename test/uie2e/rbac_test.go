@@ -12,12 +12,13 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/pono-gitops/pono/internal/gitrepo"
-	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/bootstrap"
+	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/cluster/ui"
+	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/schedule"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 	"github.com/pono-gitops/pono/test/testenv"
@@ -40,7 +41,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if _, err := bootstrap.NewInstall(&apply.Config{RESTConfig: c.RESTConfig()}).Run(ctx, bootstrap.Options{
+	if _, err := bootstrap.NewInstall(&kube.Config{RESTConfig: c.RESTConfig()}).Run(ctx, bootstrap.Options{
 		Namespace: p + "-pono", ReleaseName: "pono",
 		Values: map[string]any{
 			"git":  map[string]any{"url": "https://example.org/p.git"},
@@ -169,7 +170,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 // cycle.
 func serve(t *testing.T, cfg *rest.Config, opts reconcile.Options, token []byte) (r *reconcile.Reconciler, base string, next func() *reconcile.CycleReport) {
 	t.Helper()
-	r, err := reconcile.New(&reconcile.Config{RESTConfig: cfg}, opts)
+	r, err := reconcile.New(&kube.Config{RESTConfig: cfg}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

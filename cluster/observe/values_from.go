@@ -1,4 +1,4 @@
-package apply
+package observe
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/plan"
 )
 
 // Values from Secrets and ConfigMaps (valuesFrom) are read here, where
@@ -33,18 +32,14 @@ type ValuesFromResult struct {
 	Failed map[string]*compiler.ValuesFromError
 }
 
-// ResolveValuesFrom reads the Secrets and ConfigMaps res's releases take
-// values from. It never fails as a whole: a value that cannot be read
-// fails its release (Failed).
-func (c *Config) ResolveValuesFrom(ctx context.Context, res *compiler.Result) (*ValuesFromResult, error) {
+// ValuesFrom reads the Secrets and ConfigMaps res's releases take values
+// from. It never fails: a value that cannot be read fails its release
+// (Failed).
+func ValuesFrom(ctx context.Context, kube kubernetes.Interface, res *compiler.Result) *ValuesFromResult {
 	if !usesValuesFrom(res) {
-		return &ValuesFromResult{Result: res}, nil
+		return &ValuesFromResult{Result: res}
 	}
-	_, kube, err := c.backend()
-	if err != nil {
-		return nil, err
-	}
-	return resolveValuesFrom(ctx, kube, res), nil
+	return resolveValuesFrom(ctx, kube, res)
 }
 
 func usesValuesFrom(res *compiler.Result) bool {
@@ -130,39 +125,4 @@ func fingerprint(uid, key string, data []byte) string {
 	m.Write([]byte{0})
 	m.Write(data)
 	return hex.EncodeToString(m.Sum(nil))
-}
-
-// ValuesFrom returns res's values from the cluster as Plan uses them
-// (read once per Apply), for reports that show the plan.
-func (a *Apply) ValuesFrom(ctx context.Context, res *compiler.Result) (*ValuesFromResult, error) {
-	return a.resolvedValues(ctx, res)
-}
-
-// resolvedValues resolves res's cluster values once per Apply: Plan and
-// the Execute that follows see the same values (and digests), even if a
-// Secret changes in between.
-func (a *Apply) resolvedValues(ctx context.Context, res *compiler.Result) (*ValuesFromResult, error) {
-	a.valuesMu.Lock()
-	defer a.valuesMu.Unlock()
-	if a.valuesOf == res && a.values != nil {
-		return a.values, nil
-	}
-	vr, err := a.cfg.ResolveValuesFrom(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	a.valuesOf, a.values = res, vr
-	return vr, nil
-}
-
-// valuesFailure is the error of a step whose release lacks a required
-// value from the cluster, or nil.
-func (e *executor) valuesFailure(s *plan.Step) error {
-	if s.Desired == nil {
-		return nil
-	}
-	if f := e.failed[s.Name]; f != nil {
-		return f
-	}
-	return nil
 }

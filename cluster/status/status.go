@@ -1,4 +1,6 @@
-package apply
+// Package status is `pono status`: what Kaapana's Extensions page shows,
+// read from the cluster.
+package status
 
 import (
 	"context"
@@ -12,6 +14,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/observe"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/kaapana"
 	"github.com/pono-gitops/pono/internal/helmsdk"
@@ -33,11 +37,11 @@ type Status struct {
 	// Apply.Namespaces).
 	Namespaces []string
 
-	cfg *Config
+	cfg *kube.Config
 }
 
 // NewStatus returns a Status without filters.
-func NewStatus(cfg *Config) *Status { return &Status{cfg: cfg, Concurrency: 8} }
+func NewStatus(cfg *kube.Config) *Status { return &Status{cfg: cfg, Concurrency: 8} }
 
 // ReleaseStatus is one row of the Extensions page.
 type ReleaseStatus struct {
@@ -94,12 +98,9 @@ func (s *Status) Run(ctx context.Context, res *compiler.Result) (*StatusReport, 
 	}
 	// Digests cover values from Secrets and ConfigMaps: up to date means
 	// deployed with the values the cluster holds now.
-	vr, err := s.cfg.ResolveValuesFrom(ctx, res)
-	if err != nil {
-		return nil, err
-	}
+	vr := observe.ValuesFrom(ctx, client.Kubernetes(), res)
 	res = vr.Result
-	infos, err := s.listReleases(ctx, client)
+	infos, err := observe.ListReleases(ctx, client, s.Namespaces, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -372,20 +373,4 @@ func PodStatus(p *corev1.Pod) (string, bool) {
 		reason = "Pending"
 	}
 	return reason, false
-}
-
-// listReleases lists releases everywhere, or only in s.Namespaces.
-func (s *Status) listReleases(ctx context.Context, client *helmsdk.Client) ([]helmsdk.ReleaseInfo, error) {
-	if len(s.Namespaces) == 0 {
-		return client.ListReleases(ctx, "")
-	}
-	var out []helmsdk.ReleaseInfo
-	for _, ns := range s.Namespaces {
-		infos, err := client.ListReleasesIn(ctx, ns, "")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, infos...)
-	}
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package apply
+package kube
 
 import (
 	"context"
@@ -11,11 +11,28 @@ import (
 // the sensitive values of the platform being applied: Helm logs the API
 // server's errors, which quote rejected values (an invalid label, say).
 
+// Redactor hides sensitive values in a text (the apply engine's redactor).
+type Redactor interface {
+	String(s string) string
+}
+
+type redactorBox struct{ r Redactor }
+
+// SetRedactor makes the Config's logs (Helm's included) go through r from
+// now on; nil logs text as it is.
+func (c *Config) SetRedactor(r Redactor) {
+	if r == nil {
+		c.redact.Store(nil)
+		return
+	}
+	c.redact.Store(&redactorBox{r: r})
+}
+
 // redactingHandler rewrites the message and every string attribute of a
 // record with the current redactor.
 type redactingHandler struct {
 	inner slog.Handler
-	cur   *atomic.Pointer[redactor]
+	cur   *atomic.Pointer[redactorBox]
 }
 
 func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -23,10 +40,11 @@ func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *redactingHandler) Handle(ctx context.Context, r slog.Record) error {
-	rd := h.cur.Load()
-	if rd == nil || len(rd.secrets) == 0 {
+	box := h.cur.Load()
+	if box == nil {
 		return h.inner.Handle(ctx, r)
 	}
+	rd := box.r
 	out := slog.NewRecord(r.Time, r.Level, rd.String(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(rd, a))
@@ -38,9 +56,9 @@ func (h *redactingHandler) Handle(ctx context.Context, r slog.Record) error {
 // WithAttrs attributes are fixed when a logger is derived, so they are
 // redacted with the secrets known then.
 func (h *redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	if rd := h.cur.Load(); rd != nil {
+	if box := h.cur.Load(); box != nil {
 		for i := range attrs {
-			attrs[i] = redactAttr(rd, attrs[i])
+			attrs[i] = redactAttr(box.r, attrs[i])
 		}
 	}
 	return &redactingHandler{inner: h.inner.WithAttrs(attrs), cur: h.cur}
@@ -50,7 +68,7 @@ func (h *redactingHandler) WithGroup(name string) slog.Handler {
 	return &redactingHandler{inner: h.inner.WithGroup(name), cur: h.cur}
 }
 
-func redactAttr(rd *redactor, a slog.Attr) slog.Attr {
+func redactAttr(rd Redactor, a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
