@@ -13,8 +13,8 @@ import (
 	"github.com/pono-gitops/pono/compiler/mask"
 )
 
-// objectDiffs compares two canonical manifest files object by object.
-func objectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, error) {
+// ObjectDiffs compares two canonical manifest files object by object.
+func ObjectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, error) {
 	oldObjs, err := compiler.SplitManifest(oldManifest)
 	if err != nil {
 		return nil, err
@@ -58,13 +58,13 @@ func objectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, erro
 		if isSecret(oa, ob) {
 			ma, mb, keys := mask.SecretDiff(oa.Body, ob.Body)
 			d.SecretKeys = keys
-			textA, textB = render(ma), render(mb)
+			textA, textB = Render(ma), Render(mb)
 		} else {
-			textA, textB = render(oa.Body), render(ob.Body)
+			textA, textB = Render(oa.Body), Render(ob.Body)
 		}
 		textA, textB = m.Scrub(textA), m.Scrub(textB)
 		ud, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: lines(textA), B: lines(textB),
+			A: Lines(textA), B: Lines(textB),
 			FromFile: "a/" + id, ToFile: "b/" + id, Context: 3,
 		})
 		if err != nil {
@@ -91,7 +91,8 @@ func isSecret(a, b compiler.Object) bool {
 	return (a.Kind == "Secret" && a.Group() == "") || (b.Kind == "Secret" && b.Group() == "")
 }
 
-func render(body map[string]any) string {
+// Render is an object body as the reports show it (YAML).
+func Render(body map[string]any) string {
 	if body == nil {
 		return ""
 	}
@@ -102,7 +103,8 @@ func render(body map[string]any) string {
 	return string(y)
 }
 
-func lines(s string) []string {
+// Lines splits s for a unified diff (none for "").
+func Lines(s string) []string {
 	if s == "" {
 		return nil
 	}

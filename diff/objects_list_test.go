@@ -38,7 +38,7 @@ metadata:
   name: b
   namespace: s
 `
-	got, err := objectDiffs([]byte(stored), []byte(same), newMasker())
+	got, err := ObjectDiffs([]byte(stored), []byte(same), newMasker())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ items:
   metadata: {name: a, namespace: s}
   data: {k: "2"}
 `
-	got, err = objectDiffs([]byte(stored), []byte(changed), newMasker())
+	got, err = ObjectDiffs([]byte(stored), []byte(changed), newMasker())
 	if err != nil {
 		t.Fatal(err)
 	}

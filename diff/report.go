@@ -1,7 +1,7 @@
 // Package diff explains what a platform change will do, release first:
 // releases added, removed, upgraded, reconfigured (with the values that
 // changed, by path) and unchanged, then each changed release's rendered
-// objects as unified diffs. Release actions come from reconcile/plan, the
+// objects as unified diffs. Release actions come from plan, the
 // planner `pono apply` uses, so what reviewers read is what apply does.
 // Secret contents and values the platform marks sensitive never appear.
 package diff
@@ -145,10 +145,10 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 			}
 		}
 		if hasOld {
-			rc.Extension, rc.Instance, rc.ChartFrom = oldRel.Extension, oldRel.Instance, chartLabel(oldRel.Chart)
+			rc.Extension, rc.Instance, rc.ChartFrom = oldRel.Extension, oldRel.Instance, ChartLabel(oldRel.Chart)
 		}
 		if hasNew {
-			rc.Extension, rc.Instance, rc.ChartTo = newRel.Extension, newRel.Instance, chartLabel(newRel.Chart)
+			rc.Extension, rc.Instance, rc.ChartTo = newRel.Extension, newRel.Instance, ChartLabel(newRel.Chart)
 		}
 		var oldVals, newVals map[string]any
 		if hasOld {
@@ -164,7 +164,7 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 			// A removed release's values are all in its removed objects.
 			rc.Values = valueChanges(oldVals, newVals, masker)
 		}
-		objs, err := objectDiffs(base.Manifests[step.Name], head.Manifests[step.Name], masker)
+		objs, err := ObjectDiffs(base.Manifests[step.Name], head.Manifests[step.Name], masker)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,8 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 	return r, nil
 }
 
-func chartLabel(c compiler.ChartRef) string {
+// ChartLabel is how a report names a chart: name, version and short digest.
+func ChartLabel(c compiler.ChartRef) string {
 	d := c.Digest
 	if len(d) > 19 {
 		d = d[7:19]

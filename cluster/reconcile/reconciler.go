@@ -1,5 +1,6 @@
-// Package gitops is pono's GitOps loop: it pulls a platform repository,
-// compiles the platform at the ref's commit and converges the cluster to it
+// Package reconcile is `pono reconcile`, pono's GitOps loop: it pulls a
+// platform repository, compiles the platform at the ref's commit and
+// converges the cluster to it
 // through the same engine as `pono apply`, on a schedule or on demand, and
 // records what it did in a status ConfigMap, Events and metrics.
 //
@@ -22,10 +23,10 @@ import (
 
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/internal/ownership"
 	"github.com/pono-gitops/pono/internal/schedule"
@@ -33,7 +34,7 @@ import (
 )
 
 // Mode is what a cycle may do; Result is how a cycle ended (both part of
-// the status document, reconcile/statusdoc, which documents each value).
+// the status document, cluster/statusdoc, which documents each value).
 type (
 	Mode   = statusdoc.Mode
 	Result = statusdoc.Result
@@ -99,7 +100,7 @@ type Reconciler struct {
 	// cluster holds the one Helm client (discovery, REST mapper) every
 	// cycle plans, checks drift and applies through.
 	cluster *kube.Config
-	drift   *diff.DriftCheck
+	drift   *livediff.DriftCheck
 	cs      kubernetes.Interface
 	status  *statusStore
 	events  *eventSink
@@ -172,7 +173,7 @@ func New(cfg *kube.Config, opts Options) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{
-		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, cluster: cluster, drift: diff.NewDriftCheckWith(hc), cs: cs,
+		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, cluster: cluster, drift: livediff.NewDriftCheckWith(hc), cs: cs,
 		status: &statusStore{cs: cs, namespace: opts.Namespace, heartbeat: opts.StatusHeartbeat},
 		events: &eventSink{cs: cs, namespace: opts.Namespace, component: "pono-reconcile", host: opts.Identity},
 		metric: newMetrics(),
@@ -325,10 +326,10 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 	if err != nil {
 		return Failed, err
 	}
-	var check []diff.DriftRelease
+	var check []livediff.DriftRelease
 	for _, s := range p.Steps {
 		if s.Action == plan.Skip && s.Observed != nil {
-			check = append(check, diff.DriftRelease{Name: s.Name, Namespace: s.Namespace, Revision: s.Observed.Revision})
+			check = append(check, livediff.DriftRelease{Name: s.Name, Namespace: s.Namespace, Revision: s.Observed.Revision})
 		}
 	}
 	drifted, err := r.drift.Run(ctx, res, check)

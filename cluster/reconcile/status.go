@@ -24,7 +24,7 @@ const StatusName = "pono-status"
 const statusKey = "status.json"
 
 // The status document's types, under the names the loop has always used
-// (defined once in reconcile/statusdoc, which the web page shares).
+// (defined once in cluster/statusdoc, which the web page shares).
 type (
 	Status         = statusdoc.Status
 	Attempt        = statusdoc.Attempt

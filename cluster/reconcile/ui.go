@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/diff"
 )
 
 type tokenKey struct{}
@@ -37,7 +37,7 @@ func (r *Reconciler) newUI(token []byte) *ui.Server {
 	} else {
 		r.log.Warn("web page: release details unavailable", "err", err)
 	}
-	live := diff.NewLiveDiff(&compiler.Config{}, r.cfg.RESTConfig)
+	live := livediff.NewLiveDiff(&compiler.Config{}, r.cfg.RESTConfig)
 	// Under least-privilege RBAC the page reads only where apply may.
 	live.Namespaces = r.newApply().Namespaces
 	return ui.New(ui.Options{

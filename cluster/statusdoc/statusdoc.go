@@ -2,11 +2,11 @@
 // reconcile` records in its status ConfigMap after each cycle, what `pono
 // status` prints from it and what the web page shows. One definition for
 // the three, since a replica, the CLI and the page of another version read
-// the same JSON: field names and encodings never change (gitops pins them
+// the same JSON: field names and encodings never change (cluster/reconcile pins them
 // with a golden).
 //
-// It is plain data (no client-go): the web page (reconcile/ui) imports it
-// and is itself imported by the reconciler (reconcile/gitops).
+// It is plain data (no client-go): the web page (cluster/ui) imports it
+// and is itself imported by the reconciler (cluster/reconcile).
 package statusdoc
 
 import "time"
@@ -53,7 +53,7 @@ type Status struct {
 	Reconciler string `json:"reconciler,omitempty"`
 	// LastAttempt is the newest cycle that found something to report: a
 	// new commit, a change, drift, an error. Cycles where nothing moved
-	// only refresh CheckedAt (see gitops.Options.StatusHeartbeat).
+	// only refresh CheckedAt (see reconcile.Options.StatusHeartbeat).
 	LastAttempt *Attempt `json:"lastAttempt,omitempty"`
 	// LastApplied is the commit whose platform the cluster was last
 	// converged to.

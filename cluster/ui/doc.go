@@ -9,6 +9,6 @@
 // JavaScript (filters are a GET form, pages are links), and ui.js adds
 // live updates from the server-sent events at /ui/events.
 //
-// A Server holds the latest Snapshot; the reconciler (reconcile/gitops)
+// A Server holds the latest Snapshot; the reconciler (cluster/reconcile)
 // publishes one after each cycle, `pono ui DIR` after each refresh.
 package ui

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/diff"
 )
 
@@ -52,7 +53,7 @@ func newDiffCmd(s streams) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				d := diff.NewLiveDiff(f.config(), rc)
+				d := livediff.NewLiveDiff(f.config(), rc)
 				d.Env, d.Offline, d.Locked = f.env, f.offline, f.locked
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err

@@ -13,12 +13,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
 	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/safefs"
 )
 
@@ -57,7 +57,7 @@ func newUICmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			page := ui.New(ui.Options{Releases: releases, Plan: diff.NewLiveDiff(&compiler.Config{}, rc).Compare})
+			page := ui.New(ui.Options{Releases: releases, Plan: livediff.NewLiveDiff(&compiler.Config{}, rc).Compare})
 			abs, _ := filepath.Abs(dir)
 			refresh := func(res *compiler.Result, compileErr error) {
 				p := ui.Platform{Local: true, Dir: abs, Leader: true, Status: statusdoc.Status{CheckedAt: time.Now().UTC()}}

@@ -16,7 +16,7 @@ import (
 )
 
 // workflowRunCmds are `pono workflow run|status|logs`: a whole workflow
-// on this machine (reconcile/workflowrun, see docs/workflows.md).
+// on this machine (run/workflowrun, see docs/workflows.md).
 func workflowRunCmds(s streams) []*cobra.Command {
 	return []*cobra.Command{newWorkflowRunCmd(s), newWorkflowStatusCmd(s), newWorkflowLogsCmd(s)}
 }

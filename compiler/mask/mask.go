@@ -2,7 +2,7 @@
 // the compile output (releases.yaml, the rendered manifests), the platform
 // loader's messages and pono diff (git and live, which the web page shows)
 // use it. It is pure. The apply engine's message redactor
-// (reconcile/apply_redact.go) is still a separate copy: it writes "***" and
+// (cluster/apply/apply_redact.go) is still a separate copy: it writes "***" and
 // also hides sensitive booleans' words, which this package does not.
 package mask
 

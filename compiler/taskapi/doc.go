@@ -6,5 +6,5 @@
 //
 // Everything here is pure: the only I/O is reading files the caller names
 // (task files, and the channel directories a scale rule measures). Running
-// containers is reconcile/taskrun's job.
+// containers is run/taskrun's job.
 package taskapi

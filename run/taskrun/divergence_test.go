@@ -199,7 +199,7 @@ func TestDivergences(t *testing.T) {
 				t.Fatalf("secret: %v, %v", spec, err)
 			}
 			// runK8s records it in Record.Kubernetes.Secret; stopK8s deletes
-			// it (reconcile/taskrun/k8se2e proves both on an API server).
+			// it (run/taskrun/k8se2e proves both on an API server).
 		},
 		22: func(t *testing.T) { // check-task-run reads a pod's outcome; the monitor is docker's
 			if s := PodStatus(terminated(3, "Error")); s.Phase != PhaseFailed || s.ExitCode != 3 {

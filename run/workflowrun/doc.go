@@ -1,5 +1,5 @@
 // Package workflowrun runs a whole workflow on this machine, task by task
-// through reconcile/taskrun, as Kaapana's KaapanaTaskOperator runs it in
+// through run/taskrun, as Kaapana's KaapanaTaskOperator runs it in
 // Airflow: in dependency order (independent branches in parallel, bounded),
 // each output channel at <run dir>/<task>/<channel> and mounted as the input
 // channels bound to it, stale output directories removed before a task

@@ -29,7 +29,7 @@ type Task struct {
 	Upstream []string
 }
 
-// TaskRunner is what Run needs of reconcile/taskrun's Runner (a fake in
+// TaskRunner is what Run needs of run/taskrun's Runner (a fake in
 // the unit tests).
 type TaskRunner interface {
 	Prepare(ctx context.Context, taskFile string, opts taskrun.PrepareOptions) (*taskrun.Plan, error)

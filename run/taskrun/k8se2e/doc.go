@@ -1,5 +1,5 @@
 // Package k8se2e holds the Kubernetes-mode end-to-end tests of
-// reconcile/taskrun, against a real kube-apiserver with kwok nodes
+// run/taskrun, against a real kube-apiserver with kwok nodes
 // (test/cluster). It is a package of its own because the cluster harness
 // owns its TestMain.
 //

@@ -1,4 +1,4 @@
-package diff_test
+package livediff_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/helmsdk"
@@ -70,7 +71,7 @@ spec:
 
 func liveReport(t *testing.T, ctx context.Context, c *cluster.Cluster, dir string) *diff.Report {
 	t.Helper()
-	rep, err := diff.NewLiveDiff(&compiler.Config{}, c.RESTConfig()).Run(ctx, dir)
+	rep, err := livediff.NewLiveDiff(&compiler.Config{}, c.RESTConfig()).Run(ctx, dir)
 	if err != nil {
 		t.Fatalf("live diff: %v", err)
 	}
@@ -135,7 +136,7 @@ func TestLiveDiff(t *testing.T) {
 	}
 	rep = liveReport(t, ctx, c, dir)
 	web := find(rep, "web")
-	if web == nil || web.Change != diff.Drifted || web.Layer != diff.LayerCluster {
+	if web == nil || web.Change != diff.Drifted || web.Layer != livediff.LayerCluster {
 		t.Fatalf("web = %+v, want drifted in the cluster layer", web)
 	}
 	var fields, secretKeys []string
@@ -168,11 +169,11 @@ func TestLiveDiff(t *testing.T) {
 	writeLivePlatform(t, dir, "bonjour")
 	rep = liveReport(t, ctx, c, dir)
 	tool := find(rep, "tool")
-	if tool == nil || tool.Change != diff.Added || tool.Layer != diff.LayerRelease {
+	if tool == nil || tool.Change != diff.Added || tool.Layer != livediff.LayerRelease {
 		t.Errorf("tool = %+v, want added (missing release)", tool)
 	}
 	web = find(rep, "web")
-	if web == nil || web.Change != diff.Reconfigured || web.Layer != diff.LayerGit {
+	if web == nil || web.Change != diff.Reconfigured || web.Layer != livediff.LayerGit {
 		t.Errorf("web = %+v, want reconfigured in the git layer", web)
 	}
 }

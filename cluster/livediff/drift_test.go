@@ -1,4 +1,4 @@
-package diff_test
+package livediff_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/livediff"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/plan"
@@ -84,19 +85,19 @@ func TestDriftCheck(t *testing.T) {
 	rc := c.RESTConfig()
 	var patches atomic.Int64
 	rc.Wrap(func(rt http.RoundTripper) http.RoundTripper { return patchCounter{rt: rt, patches: &patches} })
-	dc, err := diff.NewDriftCheck(rc)
+	dc, err := livediff.NewDriftCheck(rc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	releases := func() []diff.DriftRelease {
+	releases := func() []livediff.DriftRelease {
 		p, err := a.Plan(ctx, res)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []diff.DriftRelease
+		var out []livediff.DriftRelease
 		for _, s := range p.Steps {
 			if s.Action == plan.Skip {
-				out = append(out, diff.DriftRelease{Name: s.Name, Namespace: s.Namespace, Revision: s.Observed.Revision})
+				out = append(out, livediff.DriftRelease{Name: s.Name, Namespace: s.Namespace, Revision: s.Observed.Revision})
 			}
 		}
 		if len(out) != 1 {

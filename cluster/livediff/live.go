@@ -1,4 +1,4 @@
-package diff
+package livediff
 
 import (
 	"context"
@@ -17,10 +17,11 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
+	"github.com/pono-gitops/pono/cluster/observe"
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/mask"
+	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/plan"
 )
@@ -59,7 +60,7 @@ func NewLiveDiff(cfg *compiler.Config, rc *rest.Config) *LiveDiff {
 
 // Run compiles dir and compares it with the cluster. It changes nothing:
 // live objects are compared through server-side apply dry runs.
-func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
+func (d *LiveDiff) Run(ctx context.Context, dir string) (*diff.Report, error) {
 	c := compiler.NewCompile(d.cfg)
 	c.Env, c.Offline, c.Locked = d.Env, d.Offline, d.Locked
 	res, err := c.Run(ctx, dir)
@@ -71,34 +72,30 @@ func (d *LiveDiff) Run(ctx context.Context, dir string) (*Report, error) {
 
 // Compare compares an already compiled platform with the cluster (the
 // reconciler's pending changes). It changes nothing.
-func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, error) {
-	a := apply.NewApply(d.cluster)
-	a.Prune, a.Namespaces = true, d.Namespaces
-	p, err := a.Plan(ctx, res)
-	if err != nil {
-		return nil, err
-	}
+func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*diff.Report, error) {
 	h, err := d.cluster.Client()
 	if err != nil {
 		return nil, err
 	}
-	lc := newLiveClient(h)
-	r := &Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform"}
-	// The plan covers values from Secrets and ConfigMaps; the stored
-	// manifests hold them, so they are masked as the placeholders are.
-	vr, err := a.ValuesFrom(ctx, res)
+	// The plan apply would carry out (observe.Plan is apply's own step),
+	// with the values from Secrets and ConfigMaps; the stored manifests
+	// hold them, so they are masked as the placeholders are.
+	vr := observe.ValuesFrom(ctx, h.Kubernetes(), res)
+	p, err := observe.Plan(ctx, h, vr.Result, observe.Scope{Prune: true, Namespaces: d.Namespaces})
 	if err != nil {
 		return nil, err
 	}
-	masker := newMasker(res, vr.Result, storedValues(ctx, h, res, p))
+	lc := newLiveClient(h)
+	r := &diff.Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform"}
+	masker := compiler.MaskSet(res, vr.Result, storedValues(ctx, h, res, p))
 	for _, step := range p.Steps {
 		rel, hasRel := res.Release(step.Name)
-		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		rc := diff.Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
 		if f := vr.Failed[step.Name]; f != nil {
 			rc.Reason = f.Error()
 		}
 		if hasRel {
-			rc.Extension, rc.Instance, rc.ChartTo = rel.Extension, rel.Instance, chartLabel(rel.Chart)
+			rc.Extension, rc.Instance, rc.ChartTo = rel.Extension, rel.Instance, diff.ChartLabel(rel.Chart)
 		}
 		var stored *helmsdk.ReleaseDetail
 		if step.Observed != nil && step.Observed.Revision > 0 && step.Action != plan.Conflict {
@@ -113,11 +110,11 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 		case plan.ChangeAdded:
 			rc.Layer = LayerRelease
 			r.Summary.Added++
-			rc.Objects, err = objectDiffs(nil, withoutHooks(res.Manifests[step.Name]), masker)
+			rc.Objects, err = diff.ObjectDiffs(nil, withoutHooks(res.Manifests[step.Name]), masker)
 		case plan.ChangeRemoved:
 			rc.Layer = LayerGit
 			r.Summary.Removed++
-			rc.Objects, err = objectDiffs([]byte(stored.Manifest), nil, masker)
+			rc.Objects, err = diff.ObjectDiffs([]byte(stored.Manifest), nil, masker)
 		case plan.ChangeConflict:
 			rc.Layer = LayerRelease
 			r.Summary.Conflicts++
@@ -131,7 +128,7 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 			} else {
 				r.Summary.Reconfigured++
 			}
-			rc.Objects, err = objectDiffs([]byte(stored.Manifest), withoutHooks(res.Manifests[step.Name]), masker)
+			rc.Objects, err = diff.ObjectDiffs([]byte(stored.Manifest), withoutHooks(res.Manifests[step.Name]), masker)
 		case plan.ChangeNone:
 			drift, derr := lc.drift(ctx, stored.Manifest, step.Namespace, masker)
 			if derr != nil {
@@ -141,7 +138,7 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*Report, 
 				r.Summary.Unchanged++
 				continue
 			}
-			rc.Change, rc.Layer, rc.Reason = Drifted, LayerCluster, "changed in the cluster out of band"
+			rc.Change, rc.Layer, rc.Reason = diff.Drifted, LayerCluster, "changed in the cluster out of band"
 			rc.Objects = drift
 			r.Summary.Drifted++
 		}
@@ -165,7 +162,7 @@ func withoutHooks(manifest []byte) []byte {
 			continue
 		}
 		b.WriteString("---\n")
-		b.WriteString(render(o.Body))
+		b.WriteString(diff.Render(o.Body))
 	}
 	return []byte(b.String())
 }
@@ -188,12 +185,12 @@ const fieldManager = "pono-diff"
 // object: the server applies the manifest in a dry run (so defaults and
 // normalisation are the server's), and fields where the result differs
 // from the live object are drift.
-func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *masker) ([]ObjectDiff, error) {
+func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *mask.Set) ([]diff.ObjectDiff, error) {
 	objs, err := compiler.SplitManifest([]byte(manifest))
 	if err != nil {
 		return nil, err
 	}
-	var out []ObjectDiff
+	var out []diff.ObjectDiff
 	for _, o := range objs {
 		gv, err := schema.ParseGroupVersion(o.APIVersion)
 		if err != nil {
@@ -201,7 +198,7 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		}
 		mapping, err := lc.mapper.RESTMapping(schema.GroupKind{Group: gv.Group, Kind: o.Kind}, gv.Version)
 		if err != nil {
-			out = append(out, ObjectDiff{ID: o.ID, Change: "drifted", Field: fmt.Sprintf("kind not served by the cluster: %v", err)})
+			out = append(out, diff.ObjectDiff{ID: o.ID, Change: "drifted", Field: fmt.Sprintf("kind not served by the cluster: %v", err)})
 			continue
 		}
 		ns := o.Namespace
@@ -218,7 +215,7 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		}
 		live, err := ri.Get(ctx, o.Name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
-			out = append(out, ObjectDiff{ID: id, Change: "deleted", Field: "deleted from the cluster out of band"})
+			out = append(out, diff.ObjectDiff{ID: id, Change: "deleted", Field: "deleted from the cluster out of band"})
 			continue
 		}
 		if err != nil {
@@ -230,14 +227,14 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		}
 		applied, err := ri.Apply(ctx, o.Name, obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: true, DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
-			out = append(out, ObjectDiff{ID: id, Change: "drifted", Field: "the release's version cannot be applied (server-side dry run): " + m.Scrub(err.Error())})
+			out = append(out, diff.ObjectDiff{ID: id, Change: "drifted", Field: "the release's version cannot be applied (server-side dry run): " + m.Scrub(err.Error())})
 			continue
 		}
 		a, b := comparable(live.Object), comparable(applied.Object)
 		if reflect.DeepEqual(a, b) {
 			continue
 		}
-		d := ObjectDiff{ID: id, Change: "drifted"}
+		d := diff.ObjectDiff{ID: id, Change: "drifted"}
 		if o.Kind == "Secret" && o.Group() == "" {
 			ma, mb, keys := mask.SecretDiff(a, b)
 			a, b, d.SecretKeys = ma, mb, keys
@@ -245,7 +242,7 @@ func (lc *liveClient) drift(ctx context.Context, manifest, releaseNS string, m *
 		fields := changedPaths("", a, b)
 		d.Field = "fields changed in the cluster: " + strings.Join(fields, ", ")
 		ud, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: lines(m.Scrub(render(a))), B: lines(m.Scrub(render(b))),
+			A: diff.Lines(m.Scrub(diff.Render(a))), B: diff.Lines(m.Scrub(diff.Render(b))),
 			FromFile: "live/" + id, ToFile: "release/" + id, Context: 3,
 		})
 		if err != nil {

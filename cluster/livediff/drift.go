@@ -1,4 +1,4 @@
-package diff
+package livediff
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 )
 
@@ -79,12 +80,12 @@ func NewDriftCheckWith(h *helmsdk.Client) *DriftCheck {
 // Run checks rels and returns the drifted objects of each drifted release,
 // keyed by namespace/name. res, when set, masks the platform's sensitive
 // values in the reported diffs.
-func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []DriftRelease) (map[string][]ObjectDiff, error) {
+func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []DriftRelease) (map[string][]diff.ObjectDiff, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	m := newMasker()
+	m := compiler.MaskSet()
 	if res != nil {
-		m = newMasker(res)
+		m = compiler.MaskSet(res)
 	}
 	type owned struct {
 		release string
@@ -94,7 +95,7 @@ func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []Drift
 	groupGVR := map[string]schema.GroupVersionResource{}
 	groupNS := map[string]string{}
 	want := map[string]bool{}
-	out := map[string][]ObjectDiff{}
+	out := map[string][]diff.ObjectDiff{}
 	for _, r := range rels {
 		key := r.Namespace + "/" + r.Name
 		want[key] = true
@@ -105,7 +106,7 @@ func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []Drift
 		for i := range sm.objects {
 			o := &sm.objects[i]
 			if o.unserved != "" {
-				out[key] = append(out[key], ObjectDiff{ID: o.id, Change: "drifted", Field: o.unserved})
+				out[key] = append(out[key], diff.ObjectDiff{ID: o.id, Change: "drifted", Field: o.unserved})
 				continue
 			}
 			g := o.gvr.String() + "|" + o.ns
@@ -141,7 +142,7 @@ func (d *DriftCheck) Run(ctx context.Context, res *compiler.Result, rels []Drift
 			seen[ck] = true
 			rv, ok := versions[o.obj.Name]
 			if !ok {
-				out[ow.release] = append(out[ow.release], ObjectDiff{ID: o.id, Change: "deleted", Field: "deleted from the cluster out of band"})
+				out[ow.release] = append(out[ow.release], diff.ObjectDiff{ID: o.id, Change: "deleted", Field: "deleted from the cluster out of band"})
 				delete(d.clean, ck)
 				continue
 			}
@@ -191,7 +192,7 @@ func (d *DriftCheck) manifest(ctx context.Context, r DriftRelease) (storedManife
 	sm := storedManifest{revision: stored.Revision}
 	unserved := false
 	for _, o := range objs {
-		do := driftObject{obj: o, manifest: render(o.Body)}
+		do := driftObject{obj: o, manifest: diff.Render(o.Body)}
 		sum := sha256.Sum256([]byte(do.manifest))
 		do.digest = hex.EncodeToString(sum[:8])
 		gv, err := schema.ParseGroupVersion(o.APIVersion)
