@@ -35,10 +35,10 @@ type Result struct {
 
 // PlatformInfo is what later stages need from the platform itself.
 type PlatformInfo struct {
-	Name        string          `json:"name"`
-	Namespaces  spec.Namespaces `json:"namespaces"`
-	KubeVersion string          `json:"kubeVersion"`
-	APIVersions []string        `json:"apiVersions,omitempty"`
+	Name        string     `json:"name"`
+	Namespaces  Namespaces `json:"namespaces"`
+	KubeVersion string     `json:"kubeVersion"`
+	APIVersions []string   `json:"apiVersions,omitempty"`
 }
 
 // ExtensionInfo is one row of `pono ext list`.
@@ -76,7 +76,7 @@ func (r *Result) Release(name string) (Release, bool) {
 }
 
 func (b *build) platformInfo() PlatformInfo {
-	return PlatformInfo{Name: b.p.Name, Namespaces: b.p.Namespaces, KubeVersion: b.p.Kubernetes.Version, APIVersions: b.p.Kubernetes.APIVersions}
+	return PlatformInfo{Name: b.p.Name, Namespaces: Namespaces(b.p.Namespaces), KubeVersion: b.p.Kubernetes.Version, APIVersions: b.p.Kubernetes.APIVersions}
 }
 
 func (b *build) extensionInfo(name string, ext spec.Extension, rc resolvedChart) ExtensionInfo {
