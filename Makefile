@@ -56,7 +56,7 @@ demo: build
 bench: build tools
 	bash test/scripts/bench-compile.sh
 	bash test/scripts/bench-apply.sh
-	$(GO) test -run XXX -bench . -benchtime 3x ./compiler/ ./reconcile/diff/
+	$(GO) test -run XXX -bench . -benchtime 3x ./compiler/ ./diff/
 	$(GO) test -run XXX -bench 'ReconcileIdle200' -benchtime 50x -count 3 ./test/e2e/
 	$(GO) test -run XXX -bench 'ReconcileRSS' -benchtime 1x ./test/e2e/
 

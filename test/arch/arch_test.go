@@ -1,8 +1,8 @@
 // Package arch checks the direction of pono's dependencies with `go list`,
 // so the folder tree keeps reading as the architecture: pure packages
 // (the compiler, the planner, git-mode diff) never reach the cluster side
-// (cluster/, run/), and each heavy
-// third-party library is imported by the one package that owns it.
+// (cluster/, run/), and each heavy third-party library is imported by the
+// one package that owns it.
 package arch
 
 import (
