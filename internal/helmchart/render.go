@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -52,6 +53,43 @@ type Hook struct {
 // its own copy of the chart, because Helm prunes disabled subcharts in
 // place. Helm's engine cannot be interrupted, so ctx is not consulted.
 func Render(ctx context.Context, ch *Chart, opts RenderOptions) (*Rendered, error) {
+	caps, err := capabilities(opts)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := renderLogged(ch, opts, caps, nil)
+	return out, err
+}
+
+// RenderTwice renders ch twice, for a check that the chart renders the same
+// way each time. When the engine's output is the same both times (the
+// normal case) the second result is the first, same pointer: sorting and
+// joining identical templates again would only repeat a third of the work.
+// The second render's warnings are not collected (they are the first's).
+func RenderTwice(ctx context.Context, ch *Chart, opts RenderOptions) (first, second *Rendered, err error) {
+	caps, err := capabilities(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	first, files, err := renderLogged(ch, opts, caps, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	helmLog.RLock()
+	scope := beginRenderLog()
+	second, _, err = renderCopy(ch, opts, caps, files)
+	endRenderLog(scope)
+	helmLog.RUnlock()
+	if err != nil {
+		return nil, nil, fmt.Errorf("second render: %w", err)
+	}
+	if second == nil {
+		second = first
+	}
+	return first, second, nil
+}
+
+func capabilities(opts RenderOptions) (*chartutil.Capabilities, error) {
 	kv, err := chartutil.ParseKubeVersion(opts.KubeVersion)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes version %q: %w", opts.KubeVersion, err)
@@ -60,28 +98,35 @@ func Render(ctx context.Context, ch *Chart, opts RenderOptions) (*Rendered, erro
 	caps.KubeVersion = *kv
 	// A fresh slice: appending to the shared default set could race.
 	caps.APIVersions = slices.Concat(caps.APIVersions, chartutil.VersionSet(opts.APIVersions))
+	return caps, nil
+}
 
+// renderLogged renders with Helm's log captured as the render's warnings,
+// and returns the engine's files too (see renderCopy).
+func renderLogged(ch *Chart, opts RenderOptions, caps *chartutil.Capabilities, same map[string]string) (*Rendered, map[string]string, error) {
 	helmLog.RLock()
 	scope := beginRenderLog()
-	out, err := renderCopy(ch, opts, caps)
+	out, files, err := renderCopy(ch, opts, caps, same)
 	warnings, shared := endRenderLog(scope)
 	helmLog.RUnlock()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(warnings) > 0 && shared {
 		// Another render ran beside this one: render again alone, so the
 		// warnings are this chart's only.
 		warnings, err = captureHelmLog(func() (err error) {
-			out, err = renderCopy(ch, opts, caps)
+			out, files, err = renderCopy(ch, opts, caps, same)
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	out.Warnings = warnings
-	return out, nil
+	if out != nil {
+		out.Warnings = warnings
+	}
+	return out, files, nil
 }
 
 // systemLabels are the label names Helm's release storage reserves
@@ -94,43 +139,48 @@ var systemLabels = []string{"name", "owner", "status", "version", "createdAt", "
 // messages: release name, dependency conditions and values, the values
 // passed to templates, reserved labels, the chart's kubeVersion, the
 // engine, then NOTES.txt dropped and the rest split into hooks and
-// manifests sorted in install order, CRDs first.
-func renderCopy(ch *Chart, opts RenderOptions, caps *chartutil.Capabilities) (*Rendered, error) {
+// manifests sorted in install order, CRDs first. It also returns the
+// engine's files; when they equal same, it stops there and returns a nil
+// Rendered.
+func renderCopy(ch *Chart, opts RenderOptions, caps *chartutil.Capabilities, same map[string]string) (*Rendered, map[string]string, error) {
 	if err := chartutil.ValidateReleaseName(opts.ReleaseName); err != nil {
-		return nil, fmt.Errorf("release name %q: %w", opts.ReleaseName, err)
+		return nil, nil, fmt.Errorf("release name %q: %w", opts.ReleaseName, err)
 	}
 	c, vals := cloneChart(ch.c), CopyValues(opts.Values)
 	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	relOpts := chartutil.ReleaseOptions{Name: opts.ReleaseName, Namespace: opts.Namespace, Revision: 1, IsInstall: true}
 	values, err := chartutil.ToRenderValuesWithSchemaValidation(c, vals, relOpts, caps, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for k := range opts.Labels {
 		if slices.Contains(systemLabels, k) {
-			return nil, fmt.Errorf("user supplied labels contains system reserved label name. System labels: %+v", systemLabels)
+			return nil, nil, fmt.Errorf("user supplied labels contains system reserved label name. System labels: %+v", systemLabels)
 		}
 	}
 	if c.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())
+		return nil, nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())
 	}
 	var e engine.Engine // no cluster: lookup returns nothing, as in helm template
 	files, err := e.Render(c, values)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for k := range files {
 		if strings.HasSuffix(k, "NOTES.txt") {
 			delete(files, k)
 		}
 	}
+	if same != nil && maps.Equal(files, same) {
+		return nil, files, nil
+	}
 	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Rendered{Manifest: manifestOf(c, manifests), Hooks: hooksOf(hooks)}, nil
+	return &Rendered{Manifest: manifestOf(c, manifests), Hooks: hooksOf(hooks)}, files, nil
 }
 
 // manifestOf joins the chart's CRDs and its rendered manifests into one
