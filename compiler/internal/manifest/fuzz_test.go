@@ -41,6 +41,9 @@ func FuzzParseManifests(f *testing.F) {
 		f.Add(seed, true)
 	}
 	f.Fuzz(func(t *testing.T, in string, hook bool) {
+		for _, doc := range docSep.Split(in, -1) {
+			checkUnmarshal(t, []byte(doc)) // the direct YAML decoding equals the JSON detour
+		}
 		start := time.Now()
 		objs, err := Parse(in, "c/templates/t.yaml", hook, nil)
 		if d := time.Since(start); d > 5*time.Second {

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // docSep is a document separator as the Kubernetes YAML reader Helm
@@ -54,8 +52,8 @@ func parse(manifest, source string, hook bool, events []string, markers bool) ([
 		if m := sourceLine.FindStringSubmatch(doc); m != nil {
 			src = strings.TrimSpace(m[1])
 		}
-		var raw any
-		if err := yaml.Unmarshal([]byte(doc), &raw); err != nil {
+		raw, err := unmarshalDoc([]byte(doc))
+		if err != nil {
 			return nil, fmt.Errorf("%s: %s", describeSource(src), yamlMessage(err))
 		}
 		if raw == nil {

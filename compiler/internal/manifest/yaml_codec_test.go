@@ -1,11 +1,13 @@
 package manifest
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
 )
 
@@ -87,4 +89,45 @@ func randomString(r *rand.Rand) string {
 		b.WriteString(pieces[r.IntN(len(pieces))])
 	}
 	return b.String()
+}
+
+// TestUnmarshalDocMatchesDetour: the direct decoding gives what
+// sigs.k8s.io/yaml.Unmarshal gives, values and errors, for awkward
+// documents and for every awkward value written as YAML.
+func TestUnmarshalDocMatchesDetour(t *testing.T) {
+	docs := []string{
+		"", "# only a comment\n", "~", "a: 1", "a: 1.0", "a: 1e3", "a: 0x1F", "a: 0o17", "a: 017", "a: -0", "a: .inf", "a: -.Inf", "a: .nan",
+		"a: 9223372036854775807", "a: 9223372036854775808", "a: 18446744073709551616", "a: 1_000", "a: +12",
+		"a: yes", "a: on", "a: ~", "a: 2001-12-14t21:59:43.10-05:00", "a: 2002-12-14", "a: !!binary aGVsbG8=", "a: !!str 12",
+		"1: x\n2.5: y\ntrue: z\nnull: n", "? [a, b]\n: c", "? {a: b}\n: c", ".inf: x", "1: a\n\"1\": b", "1.0: a\n1: b",
+		"a: &x [1, 2]\nb: *x", "a: caf\xe9", "\xff: b", "a: |\n  multi\n  line\n", "[1, 2, 3]", "just a string", "a: [", "a: b: c", "\t- x",
+		"a:\n  b:\n    c: [1, {d: e}]", "a: !!float 1", "a: !!int 1.5",
+	}
+	for _, v := range []any{12345678.0, 1e21, 1.5, "x"} {
+		docs = append(docs, fmt.Sprintf("v: %v", v))
+	}
+	for _, d := range docs {
+		checkUnmarshal(t, []byte(d))
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		y, err := yaml.Marshal(randomBody(r, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkUnmarshal(t, y)
+	}
+}
+
+func checkUnmarshal(t *testing.T, doc []byte) {
+	t.Helper()
+	var want any
+	werr := yaml.Unmarshal(doc, &want)
+	got, gerr := unmarshalDoc(doc)
+	if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+		t.Fatalf("unmarshal of %q: error %v, want %v", doc, gerr, werr)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("unmarshal of %q (-detour +direct):\n%s", doc, d)
+	}
 }
