@@ -91,7 +91,6 @@ type Options struct {
 // saw last and of the last good commit, so a cycle where the ref has not
 // moved neither fetches nor compiles.
 type Reconciler struct {
-	cfg  *kube.Config
 	opts Options
 	log  *slog.Logger
 
@@ -163,17 +162,18 @@ func New(cfg *kube.Config, opts Options) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cluster := cfg
-	hc, err := cluster.Client()
+	hc, err := cfg.Client()
 	if err != nil {
 		return nil, err
 	}
+	// Its own clientset (and so its own client-side rate limiter): status
+	// and Event writes do not queue behind an apply's requests.
 	cs, err := kubernetes.NewForConfig(cfg.RESTConfig)
 	if err != nil {
 		return nil, err
 	}
 	r := &Reconciler{
-		cfg: cfg, opts: opts, log: log, ref: ref, remote: remote, cluster: cluster, drift: livediff.NewDriftCheckWith(hc), cs: cs,
+		opts: opts, log: log, ref: ref, remote: remote, cluster: cfg, drift: livediff.NewDriftCheckWith(hc), cs: cs,
 		status: &statusStore{cs: cs, namespace: opts.Namespace, heartbeat: opts.StatusHeartbeat},
 		events: &eventSink{cs: cs, namespace: opts.Namespace, component: "pono-reconcile", host: opts.Identity},
 		metric: newMetrics(),

@@ -32,12 +32,12 @@ func triggerToken(ctx context.Context, ro RunOptions) []byte {
 // newUI is the web page served under /ui/ next to the other endpoints.
 func (r *Reconciler) newUI(token []byte) *ui.Server {
 	var rel ui.ReleaseReader
-	if cr, err := ui.NewClusterReleases(r.cfg.RESTConfig); err == nil {
+	if cr, err := ui.NewClusterReleases(r.cluster.RESTConfig); err == nil {
 		rel = cr
 	} else {
 		r.log.Warn("web page: release details unavailable", "err", err)
 	}
-	live := livediff.NewLiveDiff(&compiler.Config{}, r.cfg.RESTConfig)
+	live := livediff.NewLiveDiff(&compiler.Config{}, r.cluster.RESTConfig)
 	// Under least-privilege RBAC the page reads only where apply may.
 	live.Namespaces = r.newApply().Namespaces
 	return ui.New(ui.Options{
