@@ -1,8 +1,10 @@
-// Package reconcile converges a cluster to a compiled platform through the
-// Helm SDK (apply) and reports how far it is (status).
+// Package apply is `pono apply`: it converges a cluster to a compiled
+// platform through the Helm SDK. The GitOps loop (cluster/reconcile) runs
+// the same engine.
 //
 // The apply engine, one file per concern: apply.go (options, Run),
-// apply_plan.go (observing the cluster and planning), apply_report.go
+// apply_plan.go (planning through cluster/observe), apply_values.go (the
+// cluster values a run plans and executes with), apply_report.go
 // (results), apply_execute.go (the dependency scheduler), apply_operate.go
 // (one release: lease, operation, retries), apply_remediate.go (recovery of
 // pending releases, removal of failed installs, rollback and uninstall after
@@ -153,16 +155,16 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 		rep.Duration = time.Since(began)
 		return rep, failures(rep)
 	}
-	rel, kube, err := a.backend()
+	rel, cs, err := a.backend()
 	if err != nil {
 		return nil, err
 	}
-	if err := ensureNamespaces(ctx, kube, res, p); err != nil {
+	if err := ensureNamespaces(ctx, cs, res, p); err != nil {
 		return nil, err
 	}
 	log := a.cfg.Log()
 	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
-		lease: &leaser{cs: kube, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
+		lease: &leaser{cs: cs, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
 	if len(ex.redact.secrets) > 0 {
 		a.cfg.SetRedactor(ex.redact)
 	} else {

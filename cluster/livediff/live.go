@@ -1,3 +1,8 @@
+// Package livediff is `pono diff --live` and the reconciler's drift check:
+// a compiled platform against the cluster on three layers, the platform
+// (git), the release Helm stored and the live objects (server-side apply
+// dry runs). It reports in package diff's types and formats, and plans
+// through cluster/observe, as apply does, without linking the apply engine.
 package livediff
 
 import (

@@ -58,9 +58,9 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 	in := ui.Input{Platform: r.uiPlatform()}
 	if r.good != nil && r.good.res != nil {
 		in.Result = r.good.res
-		status := status.NewStatus(r.cluster)
-		status.Namespaces = r.newApply().Namespaces
-		st, err := status.Run(ctx, r.good.res)
+		reader := status.NewStatus(r.cluster)
+		reader.Namespaces = r.newApply().Namespaces
+		st, err := reader.Run(ctx, r.good.res)
 		if err != nil {
 			in.Platform.Error = "release status not read: " + err.Error()
 		} else {

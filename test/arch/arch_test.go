@@ -183,3 +183,20 @@ func TestCompilerLinksNoReleaseClient(t *testing.T) {
 		}
 	}
 }
+
+// TestObserversDoNotLinkTheApplyEngine: the commands that only look at a
+// cluster (status, diff --live) and bootstrap share cluster/kube and
+// cluster/observe with apply, not the engine itself.
+func TestObserversDoNotLinkTheApplyEngine(t *testing.T) {
+	pkgs := listPackages(t)
+	for _, name := range []string{"cluster/status", "cluster/livediff", "cluster/bootstrap", "cluster/observe", "cluster/kube"} {
+		p, ok := pkgs[name]
+		if !ok {
+			t.Errorf("package %s no longer exists: update this test", name)
+			continue
+		}
+		if slices.Contains(p.deps, module+"cluster/apply") {
+			t.Errorf("%s depends on cluster/apply", name)
+		}
+	}
+}
