@@ -39,9 +39,46 @@ func SplitManifest(b []byte) ([]Object, error) {
 }
 
 // Group is the API group of the object ("" for the core group).
-func (o Object) Group() string {
-	if i := strings.Index(o.APIVersion, "/"); i >= 0 {
-		return o.APIVersion[:i]
+func (o Object) Group() string { return groupOf(o.APIVersion) }
+
+// ObjectRef is what planning needs of an object: its identity and, for a
+// CustomResourceDefinition, the kind it defines.
+type ObjectRef struct {
+	APIVersion, Kind, Namespace, Name string
+	// DefinesGroup and DefinesKind are a CustomResourceDefinition's
+	// spec.group and spec.names.kind.
+	DefinesGroup, DefinesKind string
+}
+
+// Group is the API group of the object ("" for the core group).
+func (o ObjectRef) Group() string { return groupOf(o.APIVersion) }
+
+// Ref is the object's ObjectRef.
+func (o Object) Ref() ObjectRef { return refOf(o.APIVersion, o.Kind, o.Namespace, o.Name, o.Body) }
+
+func refOf(apiVersion, kind, namespace, name string, body map[string]any) ObjectRef {
+	r := ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: namespace, Name: name}
+	if kind == "CustomResourceDefinition" && groupOf(apiVersion) == "apiextensions.k8s.io" {
+		spec, _ := body["spec"].(map[string]any)
+		r.DefinesGroup, _ = spec["group"].(string)
+		names, _ := spec["names"].(map[string]any)
+		r.DefinesKind, _ = names["kind"].(string)
+	}
+	return r
+}
+
+// refsOf lists the compiled objects' refs, in manifest order.
+func refsOf(objs []manifest.Object) []ObjectRef {
+	out := make([]ObjectRef, len(objs))
+	for i, o := range objs {
+		out[i] = refOf(o.APIVersion, o.Kind, o.Namespace, o.Name, o.Body)
+	}
+	return out
+}
+
+func groupOf(apiVersion string) string {
+	if i := strings.Index(apiVersion, "/"); i >= 0 {
+		return apiVersion[:i]
 	}
 	return ""
 }

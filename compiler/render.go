@@ -55,6 +55,7 @@ func (b *build) render(rels []*pending, res *Result) {
 	owners := objectOwners{}
 	ports := portClaims{}
 	res.Manifests = map[string][]byte{}
+	res.Objects = map[string][]ObjectRef{}
 	res.charts = map[string]*helmchart.Chart{}
 	for i, r := range out {
 		if r.err != nil {
@@ -91,6 +92,7 @@ func (b *build) render(rels []*pending, res *Result) {
 			continue
 		}
 		res.Manifests[p.rel.Name] = r.canon
+		res.Objects[p.rel.Name] = refsOf(r.objs)
 		res.charts[p.rel.Name] = p.chart
 		res.Releases = append(res.Releases, p.rel)
 	}

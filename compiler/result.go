@@ -23,6 +23,10 @@ type Result struct {
 	Workflows []WorkflowInfo `json:"-"`
 	// Manifests are the canonical rendered manifests by release name.
 	Manifests map[string][]byte `json:"-"`
+	// Objects are the objects of each release's manifest, hooks included,
+	// in file order: read while compiling, so that planning, once per
+	// reconcile cycle, need not parse the manifests again.
+	Objects map[string][]ObjectRef `json:"-"`
 	// Warnings found while compiling (nondeterministic fields, multi-
 	// installable charts without instances...).
 	Warnings diag.List `json:"-"`

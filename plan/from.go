@@ -10,7 +10,7 @@ import (
 func DesiredFrom(res *compiler.Result) ([]Desired, error) {
 	out := make([]Desired, 0, len(res.Releases))
 	for _, r := range res.Releases {
-		rs, err := Inspect(res.Manifests[r.Name])
+		rs, err := resourcesIn(res, r.Name)
 		if err != nil {
 			return nil, fmt.Errorf("release %s: %w", r.Name, err)
 		}
@@ -66,4 +66,13 @@ func ReleaseLabels(base map[string]string, d Desired, old map[string]string) map
 		}
 	}
 	return l
+}
+
+// resourcesIn summarises a release's objects from what the compiler read,
+// or, for a Result put together by hand, from its manifest.
+func resourcesIn(res *compiler.Result, release string) (Resources, error) {
+	if objs, ok := res.Objects[release]; ok {
+		return ResourcesOf(objs), nil
+	}
+	return Inspect(res.Manifests[release])
 }

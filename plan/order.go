@@ -36,22 +36,27 @@ type Resources struct {
 // written by the compiler) into Resources. It sees the objects Helm sends:
 // the items of Lists, not the Lists.
 func Inspect(manifest []byte) (Resources, error) {
-	var r Resources
 	objs, err := compiler.SplitManifest(manifest)
 	if err != nil {
-		return r, fmt.Errorf("read manifest: %w", err)
+		return Resources{}, fmt.Errorf("read manifest: %w", err)
 	}
+	refs := make([]compiler.ObjectRef, len(objs))
+	for i, o := range objs {
+		refs[i] = o.Ref()
+	}
+	return ResourcesOf(refs), nil
+}
+
+// ResourcesOf summarises a release's objects for ordering.
+func ResourcesOf(objs []compiler.ObjectRef) Resources {
+	var r Resources
 	kinds := map[GroupKind]bool{}
 	nss := map[string]bool{}
 	for _, o := range objs {
 		group := o.Group()
 		switch {
 		case o.Kind == "CustomResourceDefinition" && group == "apiextensions.k8s.io":
-			spec, _ := o.Body["spec"].(map[string]any)
-			g, _ := spec["group"].(string)
-			names, _ := spec["names"].(map[string]any)
-			k, _ := names["kind"].(string)
-			r.CRDs = append(r.CRDs, GroupKind{Group: g, Kind: k})
+			r.CRDs = append(r.CRDs, GroupKind{Group: o.DefinesGroup, Kind: o.DefinesKind})
 		case o.Kind == "Namespace" && group == "":
 			r.Namespaces = append(r.Namespaces, o.Name)
 		default:
@@ -70,7 +75,7 @@ func Inspect(manifest []byte) (Resources, error) {
 	sort.Slice(r.Kinds, func(i, j int) bool { return r.Kinds[i].String() < r.Kinds[j].String() })
 	sort.Strings(r.Namespaces)
 	sort.Strings(r.InNamespaces)
-	return r, nil
+	return r
 }
 
 // edges computes, for each node, the nodes it must come after.
