@@ -18,6 +18,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/kaapana"
 	"github.com/pono-gitops/pono/internal/helmchart"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // chartKey identifies one chart request: extensions asking for the same
@@ -417,7 +418,7 @@ func (b *build) pendingRelease(s releaseSpec) *pending {
 		Kind:         s.meta.Kind,
 		Experimental: s.meta.Experimental,
 		Chart:        s.ref,
-		Values:       normalize(s.values),
+		Values:       normalized(s.values),
 		Sensitive:    b.releaseSensitive(s, s.values),
 		ValuesFrom:   s.valuesFrom,
 		Labels:       labels,
@@ -435,20 +436,6 @@ func declares(m kaapana.Meta, name string) bool {
 		}
 	}
 	return false
-}
-
-// normalize gives values the shapes a JSON round trip gives (float64
-// numbers, []any lists), the same shapes Helm reads from values files.
-func normalize(v map[string]any) map[string]any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return v
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return v
-	}
-	return out
 }
 
 // releaseDigest hashes everything that decides a release's content: its
@@ -495,4 +482,13 @@ func (b *build) checkReleaseNames(rels []*pending) []*pending {
 		kept = append(kept, p)
 	}
 	return kept
+}
+
+// normalized gives values the shapes Helm reads from values files; values
+// JSON cannot encode (none come from YAML, JSON or CUE) stay as they are.
+func normalized(v map[string]any) map[string]any {
+	if n, err := values.Normalize(v); err == nil {
+		return n
+	}
+	return v
 }

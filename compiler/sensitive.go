@@ -6,6 +6,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/mask"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // userSensitive turns an extension's sensitive list into value paths: a
@@ -36,19 +37,19 @@ func (b *build) userSensitive(r extensionRequest, subject string, globals map[st
 // given (sensitive, Secret references), the values that came from SOPS
 // files, and the values whose key names a credential
 // (mask.IsCredentialName). Only paths the values hold are kept, sorted.
-func (b *build) releaseSensitive(s releaseSpec, values map[string]any) []string {
+func (b *build) releaseSensitive(s releaseSpec, vals map[string]any) []string {
 	set := map[string]bool{}
 	for _, p := range s.sensitive {
 		set[p] = true
 	}
 	for _, p := range b.p.Secrets {
 		if vp := valuePath(p, s.extension, s.instance); vp != "" {
-			if _, ok := mask.Lookup(values, vp); ok {
+			if _, ok := values.Lookup(vals, vp); ok {
 				set[vp] = true
 			}
 		}
 	}
-	credentialPaths("", values, set)
+	credentialPaths("", vals, set)
 	if len(set) == 0 {
 		return nil
 	}

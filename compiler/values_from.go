@@ -8,6 +8,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler/internal/spec"
 	"github.com/pono-gitops/pono/compiler/kaapana"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // ValueRef is one value a release takes from a Secret or ConfigMap in the
@@ -137,7 +138,7 @@ func platformEntry(e spec.ValueFrom) string {
 }
 
 // valueRef turns one entry into a reference, or says what is wrong.
-func (b *build) valueRef(r extensionRequest, e spec.ValueFrom, platform bool, values map[string]any) (ValueRef, string) {
+func (b *build) valueRef(r extensionRequest, e spec.ValueFrom, platform bool, vals map[string]any) (ValueRef, string) {
 	ref := ValueRef{Kind: e.Kind, Name: e.Name, Key: e.ValuesKey, Optional: e.Optional}
 	n := 0
 	for _, set := range []bool{e.Parameter != "", e.Global != "", e.TargetPath != ""} {
@@ -185,9 +186,11 @@ func (b *build) valueRef(r extensionRequest, e spec.ValueFrom, platform bool, va
 		ref.Path = e.TargetPath
 	}
 	keys := strings.Split(ref.Path, ".")
-	ref.Type = valueType(lookupPath(r.rc.chart.Values(), keys))
+	chartDefault, _ := values.Get(r.rc.chart.Values(), keys...)
+	ref.Type = valueType(chartDefault)
 	if ref.Type == ValueString {
-		ref.Type = valueType(lookupPath(values, keys))
+		given, _ := values.Get(vals, keys...)
+		ref.Type = valueType(given)
 	}
 	return ref, ""
 }
@@ -215,18 +218,6 @@ func valueType(v any) string {
 		return ValueMap
 	}
 	return ValueString
-}
-
-func lookupPath(values map[string]any, keys []string) any {
-	var cur any = values
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
 }
 
 // withParamPlaceholders returns r's parameters with a placeholder for each
@@ -257,37 +248,13 @@ func withParamPlaceholders(r extensionRequest) map[string]any {
 
 // withPlaceholders returns values with each reference's placeholder at
 // its path, and the Secret paths to add to the sensitive ones.
-func withPlaceholders(values map[string]any, refs []ValueRef) (map[string]any, []string) {
+func withPlaceholders(vals map[string]any, refs []ValueRef) (map[string]any, []string) {
 	var sensitive []string
 	for _, ref := range refs {
-		values = setPath(values, strings.Split(ref.Path, "."), ref.Placeholder(), true)
+		vals = values.With(vals, strings.Split(ref.Path, "."), ref.Placeholder())
 		if ref.Kind == spec.KindSecret {
 			sensitive = append(sensitive, ref.Path)
 		}
 	}
-	return values, sensitive
-}
-
-// setPath returns m with v at keys (deleted when !set), copying the maps
-// along the path so m itself is not changed. A non-map on the way is
-// replaced by a map.
-func setPath(m map[string]any, keys []string, v any, set bool) map[string]any {
-	out := make(map[string]any, len(m)+1)
-	for k, x := range m {
-		out[k] = x
-	}
-	if len(keys) == 1 {
-		if set {
-			out[keys[0]] = v
-		} else {
-			delete(out, keys[0])
-		}
-		return out
-	}
-	child, _ := out[keys[0]].(map[string]any)
-	if child == nil && !set {
-		return out
-	}
-	out[keys[0]] = setPath(child, keys[1:], v, set)
-	return out
+	return vals, sensitive
 }

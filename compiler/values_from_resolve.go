@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pono-gitops/pono/internal/values"
 	"sigs.k8s.io/yaml"
 )
 
@@ -56,7 +57,7 @@ func (r *Result) ResolveValuesFrom(get func(ValueRef) (ClusterValue, error)) (*R
 		}
 		h := sha256.New()
 		h.Write([]byte(rel.Digest))
-		values := rel.Values
+		vals := rel.Values
 		for _, ref := range rel.ValuesFrom {
 			keys := strings.Split(ref.Path, ".")
 			cv, err := get(ref)
@@ -64,7 +65,7 @@ func (r *Result) ResolveValuesFrom(get func(ValueRef) (ClusterValue, error)) (*R
 			case err != nil:
 				failed[rel.Name] = &ValuesFromError{rel.Name, ref, "could not be read: " + err.Error()}
 			case !cv.Found && ref.Optional:
-				values = setPath(values, keys, nil, false)
+				vals = values.Without(vals, keys)
 				fmt.Fprintf(h, "\x00%s\x00absent", ref.Path)
 			case !cv.Found:
 				failed[rel.Name] = &ValuesFromError{rel.Name, ref, cv.Missing + ": create it, or mark the entry optional"}
@@ -74,7 +75,7 @@ func (r *Result) ResolveValuesFrom(get func(ValueRef) (ClusterValue, error)) (*R
 					failed[rel.Name] = &ValuesFromError{rel.Name, ref, fmt.Sprintf("key %s %s", ref.Key, why)}
 					break
 				}
-				values = setPath(values, keys, v, true)
+				vals = values.With(vals, keys, v)
 				fmt.Fprintf(h, "\x00%s\x00%s", ref.Path, cv.Fingerprint)
 			}
 			if failed[rel.Name] != nil {
@@ -84,7 +85,7 @@ func (r *Result) ResolveValuesFrom(get func(ValueRef) (ClusterValue, error)) (*R
 		if failed[rel.Name] != nil {
 			h.Write([]byte("\x00unresolved"))
 		}
-		rel.Values = values
+		rel.Values = vals
 		rel.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	}
 	return &out, failed

@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 func resolveOne(ref ValueRef, cv ClusterValue) (*Result, map[string]*ValuesFromError) {
 	res := &Result{Releases: []Release{{
 		Name: "app", Digest: "sha256:00", ValuesFrom: []ValueRef{ref},
-		Values: setPath(map[string]any{}, strings.Split(ref.Path, "."), ref.Placeholder(), true),
+		Values: values.With(map[string]any{}, strings.Split(ref.Path, "."), ref.Placeholder()),
 	}}}
 	return res.ResolveValuesFrom(func(ValueRef) (ClusterValue, error) { return cv, nil })
 }
@@ -51,7 +53,7 @@ func TestResolveValuesFromTypes(t *testing.T) {
 			}
 			continue
 		}
-		got := lookupPath(out.Releases[0].Values, strings.Split(c.ref.Path, "."))
+		got, _ := values.Lookup(out.Releases[0].Values, c.ref.Path)
 		if diff := cmp.Diff(c.want, got); diff != "" {
 			t.Errorf("%s %q (-want +got):\n%s", c.ref.Type, c.data, diff)
 		}

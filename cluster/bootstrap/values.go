@@ -2,12 +2,12 @@ package bootstrap
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // AnnotationSecretsDigest is a pod annotation bootstrap sets: a digest of
@@ -19,9 +19,12 @@ const AnnotationSecretsDigest = "pono.dev/secrets-digest"
 // once, as Helm's release storage does, so that they compare equal to the
 // values read back from a stored release.
 func desiredValues(opts Options, secrets []secretSpec) (map[string]any, error) {
-	v, err := normalize(opts.Values)
+	v, err := values.Normalize(opts.Values)
 	if err != nil {
 		return nil, err
+	}
+	if v == nil {
+		v = map[string]any{}
 	}
 	for _, s := range secrets {
 		switch s.role {
@@ -35,10 +38,10 @@ func desiredValues(opts Options, secrets []secretSpec) (map[string]any, error) {
 			}
 			_, keyring := s.data[KeyKeyring]
 			_, signers := s.data[KeyAllowedSigners]
-			set(v, keyring, "verify", "keyring")
-			set(v, signers, "verify", "allowedSigners")
+			values.Set(v, keyring, "verify", "keyring")
+			values.Set(v, signers, "verify", "allowedSigners")
 		case roleWebhook:
-			set(v, s.name, "webhook", "secret")
+			values.Set(v, s.name, "webhook", "secret")
 		case roleAgeKey:
 			if err := setOwned(v, s.name, "sops", "ageKeySecret"); err != nil {
 				return nil, err
@@ -46,7 +49,7 @@ func desiredValues(opts Options, secrets []secretSpec) (map[string]any, error) {
 		}
 	}
 	if len(secrets) > 0 {
-		set(v, secretsDigest(secrets), "podAnnotations", AnnotationSecretsDigest)
+		values.Set(v, secretsDigest(secrets), "podAnnotations", AnnotationSecretsDigest)
 	}
 	return v, nil
 }
@@ -57,62 +60,18 @@ func setOwned(v map[string]any, name string, path ...string) error {
 	if cur, _ := lookup(v, nil, path...).(string); cur != "" && cur != name {
 		return fmt.Errorf("values set %s.%s to %q, but bootstrap stores the given credentials in Secret %q: pass one or the other", path[0], path[1], cur, name)
 	}
-	set(v, name, path...)
+	values.Set(v, name, path...)
 	return nil
 }
 
-// normalize deep-copies m through JSON: numbers become float64 and every
-// map a map[string]any.
-func normalize(m map[string]any) (map[string]any, error) {
-	out := map[string]any{}
-	if m == nil {
-		return out, nil
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("values: %w", err)
-	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("values: %w", err)
-	}
-	return out, nil
-}
-
-// lookup returns the value at path in values, else in defaults, else nil.
-func lookup(values, defaults map[string]any, path ...string) any {
-	for _, m := range []map[string]any{values, defaults} {
-		if v, ok := get(m, path); ok {
+// lookup returns the value at path in vals, else in defaults, else nil.
+func lookup(vals, defaults map[string]any, path ...string) any {
+	for _, m := range []map[string]any{vals, defaults} {
+		if v, ok := values.Get(m, path...); ok {
 			return v
 		}
 	}
 	return nil
-}
-
-func get(m map[string]any, path []string) (any, bool) {
-	var cur any = m
-	for _, k := range path {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = mm[k]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// set sets path in m, creating (or replacing non-map) parents.
-func set(m map[string]any, value any, path ...string) {
-	for _, k := range path[:len(path)-1] {
-		next, ok := m[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[k] = next
-		}
-		m = next
-	}
-	m[path[len(path)-1]] = value
 }
 
 // render renders the chart client-side, so the chart's schema and checks

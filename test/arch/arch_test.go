@@ -104,7 +104,7 @@ func isClusterSide(rel string) bool {
 // into releases, plans, diffs and diagnostics ("compiler/...": compiler and
 // every package under it). cluster/statusdoc is plain data shared with the
 // web page; it is checked here too so it stays free of client-go.
-var pure = []string{"compiler/...", "plan", "diff", "internal/safefs", "internal/ownership", "cluster/statusdoc"}
+var pure = []string{"compiler/...", "plan", "diff", "internal/safefs", "internal/ownership", "internal/values", "cluster/statusdoc"}
 
 // purePackages expands pure against the packages that exist.
 func purePackages(t *testing.T, pkgs map[string]pkg) []string {
