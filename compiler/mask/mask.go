@@ -1,9 +1,7 @@
 // Package mask is pono's notion of what is secret and how it is hidden:
 // the compile output (releases.yaml, the rendered manifests), the platform
-// loader's messages and pono diff (git and live, which the web page shows)
-// use it. It is pure. The apply engine's message redactor
-// (cluster/apply/apply_redact.go) is still a separate copy: it writes "***" and
-// also hides sensitive booleans' words, which this package does not.
+// loader's messages, pono diff (git and live, which the web page shows) and
+// the apply engine's results, errors and logs use it. It is pure.
 package mask
 
 import (
@@ -14,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // Hidden replaces a secret where no change needs to show (diff's text).
@@ -23,6 +23,43 @@ const Hidden = "(hidden)"
 // ("on", "1") would rewrite unrelated words. They are still hidden where
 // they stand (Values, the compile output).
 const minScrub = 3
+
+// minFragment is the shortest base64 fragment (a secret inside a larger
+// encoded blob) scrubbed out of free text: shorter ones match by chance.
+const minFragment = 6
+
+// ambiguous reports whether a secret is a word text holds for other
+// reasons (YAML's booleans and null): scrubbing "true" would hide every
+// boolean in a log line. Such values are hidden where they stand, as
+// sensitive booleans are, but not searched for.
+func ambiguous(x string) bool {
+	switch strings.ToLower(x) {
+	case "true", "false", "yes", "off", "null":
+		return true
+	}
+	return false
+}
+
+// forms are the texts a secret can appear as: raw, URL-encoded (query and
+// path style, as templates' urlquery and a URL give it), and base64 in the
+// standard and URL alphabets, whole (b64enc, a Secret's data) and at each
+// of the three alignments a larger blob can put it at (a
+// .dockerconfigjson auth), keeping only the characters made of the
+// secret's bits alone.
+func forms(x string) []string {
+	out := []string{x, url.QueryEscape(x), url.PathEscape(x)}
+	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		out = append(out, e.EncodeToString([]byte(x)))
+		raw := e.WithPadding(base64.NoPadding)
+		for k := range 3 {
+			enc := raw.EncodeToString(append(make([]byte, k), x...))
+			if f := enc[(8*k+5)/6 : 8*(k+len(x))/6]; len(f) >= minFragment {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
 
 // Set knows the sensitive value paths of a platform's releases and the
 // secret strings they hold, and scrubs those strings out of any text.
@@ -36,10 +73,10 @@ type Set struct {
 func New() *Set { return &Set{paths: map[string]bool{}, seen: map[string]bool{}} }
 
 // Add records the sensitive paths of one release and the values at them.
-func (s *Set) Add(values map[string]any, paths []string) {
+func (s *Set) Add(vals map[string]any, paths []string) {
 	for _, p := range paths {
 		s.paths[p] = true
-		if v, ok := Lookup(values, p); ok {
+		if v, ok := values.Lookup(vals, p); ok {
 			s.addStrings(v)
 		}
 	}
@@ -48,11 +85,10 @@ func (s *Set) Add(values map[string]any, paths []string) {
 
 func (s *Set) addStrings(v any) {
 	add := func(x string) {
-		if len(x) < minScrub {
+		if len(x) < minScrub || ambiguous(x) {
 			return
 		}
-		// The forms templates give a value too: b64enc, urlquery.
-		for _, f := range []string{x, base64.StdEncoding.EncodeToString([]byte(x)), url.QueryEscape(x)} {
+		for _, f := range forms(x) {
 			if !s.seen[f] {
 				s.seen[f] = true
 				s.secrets = append(s.secrets, f)
@@ -159,21 +195,6 @@ func (s *Set) value(path string, v any, hide func(string, any) any) any {
 		return s.Scrub(x)
 	}
 	return v
-}
-
-// Lookup finds the value at a dotted path.
-func Lookup(values map[string]any, path string) (any, bool) {
-	var cur any = values
-	for _, p := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[p]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
 }
 
 // Marker stands for a sensitive value in the compile output: it says the

@@ -2,6 +2,8 @@ package mask
 
 import (
 	"encoding/base64"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -72,5 +74,64 @@ func TestSecretMarkersAndDiff(t *testing.T) {
 	}
 	if mb["stringData"].(map[string]any)["p"] != "(hidden, unchanged)" {
 		t.Errorf("unchanged key: %v", mb)
+	}
+}
+
+// Every form a secret takes in text is scrubbed: raw, URL-encoded, and
+// base64 whole or inside a larger blob at any of the three alignments.
+func TestScrubForms(t *testing.T) {
+	const secret = "PSCAN global@pw 81"
+	s := New()
+	s.Add(map[string]any{"pw": secret}, []string{"pw"})
+	texts := map[string]string{
+		"raw":          "dsn=db://u:" + secret + "@db",
+		"url-encoded":  "next=" + url.QueryEscape(secret),
+		"path-encoded": "https://h/" + url.PathEscape(secret) + "/x",
+	}
+	for alphabet, e := range map[string]*base64.Encoding{"std": base64.StdEncoding, "url": base64.URLEncoding} {
+		texts["base64 "+alphabet] = "data: " + e.EncodeToString([]byte(secret))
+		for k := range 3 {
+			blob := e.EncodeToString([]byte(strings.Repeat("x", k) + secret + "tail"))
+			texts[fmt.Sprintf("base64 %s offset %d", alphabet, k)] = `{"auth":"` + blob + `"}`
+		}
+	}
+	for name, text := range texts {
+		out := s.Scrub(text)
+		if !strings.Contains(out, Hidden) {
+			t.Errorf("%s: nothing hidden in %q", name, out)
+		}
+		for k := range 3 {
+			for _, e := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				enc := e.EncodeToString([]byte(strings.Repeat("x", k) + secret))
+				for _, needle := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret), enc[(k*4+2)/3 : len(enc)-4]} {
+					if strings.Contains(out, needle) {
+						t.Errorf("%s: %q still holds %q", name, out, needle)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Secrets that would rewrite unrelated text are hidden where they stand
+// but not searched for: short ones, YAML's boolean words, booleans.
+func TestScrubSkipsAmbiguousSecrets(t *testing.T) {
+	vals := map[string]any{"a": "ab", "b": "true", "c": "Yes", "d": true, "e": "off", "port": float64(8443), "list": []any{"k-one", false}}
+	paths := []string{"a", "b", "c", "d", "e", "port", "list"}
+	s := New()
+	s.Add(vals, paths)
+	for text, want := range map[string]string{
+		"ab stays, enabled: true, yes: Yes, tls: off": "ab stays, enabled: true, yes: Yes, tls: off",
+		"listen on 8443 with k-one, debug false":      "listen on (hidden) with (hidden), debug false",
+	} {
+		if got := s.Scrub(text); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q", text, got, want)
+		}
+	}
+	got := s.Values(vals, nil)
+	for _, p := range paths {
+		if got[p] != Hidden {
+			t.Errorf("Values: %s = %v, want %s", p, got[p], Hidden)
+		}
 	}
 }
