@@ -21,6 +21,7 @@
 # Figures per tool: full install to all ready (wall time, peak RSS of the
 # tool's processes, API writes), a no-op pass (nothing changed: wall time,
 # writes) and one release's values changed (time until applied, writes),
+# for pono also the idle `pono reconcile` cycle (mean time, writes, RSS),
 # and the mean 1-minute load average while the tool ran (the machine is
 # shared). The no-op and change passes run for each tool's default only.
 # Flux's no-op is one forced reconcile of every HelmRelease
@@ -38,6 +39,7 @@
 #
 # Usage: test/scripts/bench-peers.sh N | --quick   (--quick: N=20)
 #   RUNS=3       repeat everything (fresh clusters each time); medians reported
+#   IDLE_CYCLES=10  idle `pono reconcile` cycles timed after pono's passes
 #   FIGURES_OUT  also write every figure as "key value" lines to this file
 #   PONO_BIN     the pono binary to measure (default: built from this tree)
 #   PONO_CONCURRENCY="16 32"  pono at these concurrencies too (full install)
@@ -54,6 +56,7 @@ case "${1:-}" in
   *) N=$1 ;;
 esac
 RUNS=${RUNS:-1}
+IDLE_CYCLES=${IDLE_CYCLES:-10}
 TIMEOUT=${TIMEOUT:-60m}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -219,6 +222,47 @@ pono_col() {
   measure pono_noop tool "$work/pono" apply "$p" --cache-dir "$work/pono-cache-$1"
   sed -i "s/^      i$first: {}\$/      i$first: {values: {global: {message: changed}}}/" "$p/platform.yaml"
   measure pono_change tool "$work/pono" apply "$p" --cache-dir "$work/pono-cache-$1"
+  reconcile_idle "$p"
+}
+
+# metric NAME: the sum over labels of one of the reconciler's metrics.
+metric() {
+  curl -fsS "http://127.0.0.1:$rec_port/metrics" 2>/dev/null | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.6f", s }'
+}
+# reconcile_idle DIR: `pono reconcile` following a git repository of the
+# platform just applied, a cycle every second; after its first cycle
+# (fetch, compile, plan: nothing to change), the mean duration of the next
+# IDLE_CYCLES cycles (ls-remote, plan, drift check, status), the API writes
+# in that time and the process's peak RSS.
+reconcile_idle() {
+  local prepo=$work/pono-repo rec_pid c0 s0 c1 s1 w0 deadline
+  rm -rf "$prepo" && mkdir -p "$prepo" && cp -r "$1"/. "$prepo"/
+  git -C "$prepo" init -q -b main && git -C "$prepo" add -A &&
+    git -C "$prepo" -c user.name=bench -c user.email=bench@localhost commit -qm platform
+  kubectl create namespace pono-system >/dev/null
+  rec_port=$(free_port)
+  "$work/pono" reconcile --repo "$prepo" --interval 1s --listen "127.0.0.1:$rec_port" --leader-elect=false \
+    --namespace pono-system --cache-dir "$work/pono-cache-reconcile" --status-heartbeat 0 >"$work/reconcile.log" 2>&1 &
+  rec_pid=$!
+  pids+=("$rec_pid")
+  deadline=$((SECONDS + 600))
+  until [ "$(metric pono_reconcile_cycles_total)" != "" ] && awk -v c="$(metric pono_reconcile_cycles_total)" 'BEGIN { exit !(c >= 2) }'; do
+    kill -0 "$rec_pid" 2>/dev/null || { tail -20 "$work/reconcile.log" >&2; fail "pono reconcile exited"; }
+    [ "$SECONDS" -lt "$deadline" ] || fail "pono reconcile: no second cycle in 10 minutes"
+    sleep 0.5
+  done
+  c0=$(metric pono_reconcile_cycle_duration_seconds_count) s0=$(metric pono_reconcile_cycle_duration_seconds_sum)
+  w0=$(writes tool)
+  until awk -v a="$(metric pono_reconcile_cycle_duration_seconds_count)" -v b="$c0" -v n="$IDLE_CYCLES" 'BEGIN { exit !(a >= b + n) }'; do
+    kill -0 "$rec_pid" 2>/dev/null || { tail -20 "$work/reconcile.log" >&2; fail "pono reconcile exited"; }
+    sleep 0.5
+  done
+  c1=$(metric pono_reconcile_cycle_duration_seconds_count) s1=$(metric pono_reconcile_cycle_duration_seconds_sum)
+  fig pono_idle_writes $(($(writes tool) - w0))
+  fig pono_idle_ms "$(awk -v a="$s0" -v b="$s1" -v m="$c0" -v n="$c1" 'BEGIN { printf "%.0f", (b - a) / (n - m) * 1000 }')"
+  fig pono_idle_rss $(($(vmhwm_kib "$rec_pid") / 1024))
+  kill "$rec_pid" && wait "$rec_pid" 2>/dev/null || true
+  echo "bench-peers: pono reconcile idle cycle $(figv pono_idle_ms) ms over $((${c1%.*} - ${c0%.*})) cycles, $(figv pono_idle_writes) writes, $(figv pono_idle_rss) MiB" >&2
 }
 
 # flux_col NAME: flux4 (helm-controller's default --concurrent 4) or flux8.
@@ -401,4 +445,7 @@ row "no-op pass: wall time" _noop_s " s"
 row "no-op pass: API writes" _noop_writes ""
 row "one release's values changed: time until applied" _change_s " s"
 row "one release's values changed: API writes" _change_writes ""
+row "reconcile idle cycle (nothing changed): mean wall time" _idle_ms " ms"
+row "reconcile idle cycles: API writes" _idle_writes ""
+row "reconcile process: peak RSS" _idle_rss " MiB"
 row "load average (1 min, mean while the tool ran)" _load ""

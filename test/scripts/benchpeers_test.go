@@ -43,7 +43,7 @@ func TestBenchPeersQuick(t *testing.T) {
 	passes := []string{"_noop_s", "_noop_writes", "_change_s", "_change_writes"}
 	want := map[string][]string{
 		"floor":    append(every, passes...),
-		"pono":     append(every, passes...),
+		"pono":     append(append(every, passes...), "_idle_ms", "_idle_writes", "_idle_rss"),
 		"pono4":    every,
 		"flux4":    append(every, passes...),
 		"flux8":    every,
@@ -69,6 +69,15 @@ func TestBenchPeersQuick(t *testing.T) {
 				t.Errorf("figure %s%s = %s: the tool did not run", tool, s, v)
 			}
 		}
+	}
+
+	// The idle reconcile cycle writes nothing (the status is written only
+	// when it changes) and takes some time.
+	if v := got["pono_idle_writes"]; v != "0" {
+		t.Errorf("idle reconcile cycles wrote %s times, want 0", v)
+	}
+	if v := got["pono_idle_rss"]; v == "0" {
+		t.Errorf("figure pono_idle_rss = 0: the reconciler did not run")
 	}
 
 	table := string(out)
