@@ -9,8 +9,7 @@
 // (one release: lease, operation, retries), apply_remediate.go (recovery of
 // pending releases, removal of failed installs, rollback and uninstall after
 // a failure), apply_retry.go (which failures are transient),
-// apply_namespaces.go, apply_redact.go (its redactor also masks Helm's
-// debug log through kube.Config), lease.go, and releaser.go (the Helm
+// apply_namespaces.go, lease.go, and releaser.go (the Helm
 // operations the engine needs, the seam its unit tests use).
 package apply
 
@@ -163,9 +162,11 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 		return nil, err
 	}
 	log := a.cfg.Log()
-	ex := &executor{a: a, rel: rel, res: res, redact: newRedactor(res), log: log, failed: vr.Failed,
+	ex := &executor{a: a, rel: rel, res: res, redact: compiler.MaskSet(res), log: log, failed: vr.Failed,
 		lease: &leaser{cs: cs, identity: a.identity(), duration: a.LeaseDuration, poll: a.poll}}
-	if len(ex.redact.secrets) > 0 {
+	// Results, errors and Helm's debug log hide sensitive values as diff
+	// and the compile output do (compiler/mask).
+	if !ex.redact.Empty() {
 		a.cfg.SetRedactor(ex.redact)
 	} else {
 		a.cfg.SetRedactor(nil)

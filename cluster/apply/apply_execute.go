@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pono-gitops/pono/compiler"
+	"github.com/pono-gitops/pono/compiler/mask"
 	"github.com/pono-gitops/pono/plan"
 )
 
@@ -17,7 +18,7 @@ type executor struct {
 	rel    releaser
 	res    *compiler.Result
 	lease  *leaser
-	redact *redactor
+	redact *mask.Set
 	log    *slog.Logger
 	// failed are releases lacking a required value from the cluster.
 	failed map[string]*compiler.ValuesFromError

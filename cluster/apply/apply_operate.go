@@ -20,9 +20,9 @@ func (e *executor) step(ctx context.Context, s *plan.Step) Result {
 	r := resultOf(s)
 	detail, attempts, err := e.operate(ctx, s)
 	r.Attempts = attempts
-	r.Detail = e.redact.String(detail)
+	r.Detail = e.redact.Scrub(detail)
 	if err != nil {
-		r.Outcome, r.Error = Failed, e.redact.String(err.Error())
+		r.Outcome, r.Error = Failed, e.redact.Scrub(err.Error())
 	} else {
 		r.Outcome = Changed
 	}
@@ -106,7 +106,7 @@ func (e *executor) converge(ctx context.Context, s *plan.Step, op plan.Op, n *no
 		if ctx.Err() != nil {
 			return n.String(), attempt, err
 		}
-		e.log.Debug("release operation failed", "release", s.Name, "attempt", attempt, "err", e.redact.String(err.Error()))
+		e.log.Debug("release operation failed", "release", s.Name, "attempt", attempt, "err", e.redact.Scrub(err.Error()))
 		created := rev != nil && rev.Revision > 0
 		e.remediate(ctx, s, op, created, good, n)
 		f := classify(err)

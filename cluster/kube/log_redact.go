@@ -11,9 +11,10 @@ import (
 // the sensitive values of the platform being applied: Helm logs the API
 // server's errors, which quote rejected values (an invalid label, say).
 
-// Redactor hides sensitive values in a text (the apply engine's redactor).
+// Redactor hides sensitive values in a text: the apply engine passes the
+// platform's *mask.Set (compiler/mask), the one masking pono has.
 type Redactor interface {
-	String(s string) string
+	Scrub(text string) string
 }
 
 type redactorBox struct{ r Redactor }
@@ -45,7 +46,7 @@ func (h *redactingHandler) Handle(ctx context.Context, r slog.Record) error {
 		return h.inner.Handle(ctx, r)
 	}
 	rd := box.r
-	out := slog.NewRecord(r.Time, r.Level, rd.String(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, rd.Scrub(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(rd, a))
 		return true
@@ -72,12 +73,12 @@ func redactAttr(rd Redactor, a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.String(a.Key, rd.String(v.String()))
+		return slog.String(a.Key, rd.Scrub(v.String()))
 	case slog.KindAny:
 		if err, ok := v.Any().(error); ok {
-			return slog.String(a.Key, rd.String(err.Error()))
+			return slog.String(a.Key, rd.Scrub(err.Error()))
 		}
-		return slog.String(a.Key, rd.String(fmt.Sprint(v.Any())))
+		return slog.String(a.Key, rd.Scrub(fmt.Sprint(v.Any())))
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]any, len(g))

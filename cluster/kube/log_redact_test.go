@@ -10,7 +10,7 @@ import (
 
 type replacer struct{ r *strings.Replacer }
 
-func (r replacer) String(s string) string { return r.r.Replace(s) }
+func (r replacer) Scrub(s string) string { return r.r.Replace(s) }
 
 func TestLogRedactsOnceSet(t *testing.T) {
 	var buf bytes.Buffer

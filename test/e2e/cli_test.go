@@ -67,7 +67,7 @@ extensions:
 		"[0/2] install     cli-admin/small-a: not installed", // progress
 		"RELEASE", "small-a", "ok", // table
 		"1 release(s) failed:\n  secretive (install): install cli-admin/secretive", // named, with why
-		"Invalid value: \"***\"", // the API server's words, redacted
+		"Invalid value: \"(hidden)\"", // the API server's words, redacted
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("output lacks %q:\n%s", want, all)
