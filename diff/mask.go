@@ -2,11 +2,10 @@ package diff
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/mask"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // Hidden replaces anything secret in the output.
@@ -23,7 +22,7 @@ func valueChanges(old, new map[string]any, m *masker) []ValueChange {
 	flatten("", old, a)
 	flatten("", new, b)
 	var out []ValueChange
-	for _, k := range slices.Sorted(maps.Keys(union(a, b))) {
+	for _, k := range values.Keys(a, b) {
 		va, inA := a[k]
 		vb, inB := b[k]
 		if inA && inB && va == vb {
@@ -44,17 +43,6 @@ func valueChanges(old, new map[string]any, m *masker) []ValueChange {
 		out = append(out, c)
 	}
 	return out
-}
-
-func union(a, b map[string]string) map[string]string {
-	u := map[string]string{}
-	for k, v := range a {
-		u[k] = v
-	}
-	for k, v := range b {
-		u[k] = v
-	}
-	return u
 }
 
 // flatten writes leaf values as compact JSON by dotted path; lists are

@@ -2,15 +2,14 @@ package diff
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/mask"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // ObjectDiffs compares two canonical manifest files object by object.
@@ -31,15 +30,8 @@ func ObjectDiffs(oldManifest, newManifest []byte, m *masker) ([]ObjectDiff, erro
 		return out
 	}
 	a, b := byID(oldObjs), byID(newObjs)
-	ids := map[string]bool{}
-	for id := range a {
-		ids[id] = true
-	}
-	for id := range b {
-		ids[id] = true
-	}
 	var out []ObjectDiff
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
+	for _, id := range values.Keys(a, b) {
 		oa, inA := a[id]
 		ob, inB := b[id]
 		if inA && inB && reflect.DeepEqual(oa.Body, ob.Body) {

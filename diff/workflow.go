@@ -9,6 +9,7 @@ import (
 
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/compiler/workflow"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // WorkflowChange is what changed in a workflow, in its own terms: tasks,
@@ -238,7 +239,7 @@ func envChanges(a, b compiler.WorkflowInfo, nb map[string]workflow.Node, m *mask
 		if !okA || !okB {
 			continue
 		}
-		for _, name := range slices.Sorted(maps.Keys(union(ea, eb))) {
+		for _, name := range values.Keys(ea, eb) {
 			va, inA := ea[name]
 			vb, inB := eb[name]
 			c := EnvChange{Task: id, Name: name, From: m.Scrub(va), To: m.Scrub(vb)}
@@ -283,15 +284,8 @@ func taskEnv(w compiler.WorkflowInfo, task string) (map[string]string, bool) {
 // env variable.
 func paramChanges(a, b compiler.WorkflowInfo) []ParamChange {
 	pa, pb := params(a), params(b)
-	keys := map[string]bool{}
-	for k := range pa {
-		keys[k] = true
-	}
-	for k := range pb {
-		keys[k] = true
-	}
 	var out []ParamChange
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
+	for _, k := range values.Keys(pa, pb) {
 		task, env, _ := strings.Cut(k, "\x00")
 		fa, inA := pa[k]
 		fb, inB := pb[k]
@@ -303,7 +297,7 @@ func paramChanges(a, b compiler.WorkflowInfo) []ParamChange {
 			c.Change, c.Type = "removed", formType(fa)
 		default:
 			c.Change, c.Type = "changed", formType(fb)
-			for _, f := range slices.Sorted(maps.Keys(union(fa, fb))) {
+			for _, f := range values.Keys(fa, fb) {
 				if fa[f] != fb[f] {
 					c.Fields = append(c.Fields, f)
 				}

@@ -8,9 +8,7 @@ package livediff
 import (
 	"context"
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -28,6 +26,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/mask"
 	"github.com/pono-gitops/pono/diff"
 	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/values"
 	"github.com/pono-gitops/pono/plan"
 )
 
@@ -287,15 +286,8 @@ func changedPaths(prefix string, a, b any) []string {
 	am, ok1 := a.(map[string]any)
 	bm, ok2 := b.(map[string]any)
 	if ok1 && ok2 {
-		keys := map[string]bool{}
-		for k := range am {
-			keys[k] = true
-		}
-		for k := range bm {
-			keys[k] = true
-		}
 		var out []string
-		for _, k := range slices.Sorted(maps.Keys(keys)) {
+		for _, k := range values.Keys(am, bm) {
 			p := k
 			if prefix != "" {
 				p = prefix + "." + k

@@ -7,6 +7,7 @@ package values
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -99,5 +100,22 @@ func with(m map[string]any, keys []string, v any, set bool) map[string]any {
 		}
 		out[keys[0]] = with(child, keys[1:], v, set)
 	}
+	return out
+}
+
+// Keys returns the keys of all the maps, each once, sorted: what two sides
+// of a comparison are walked by.
+func Keys[M ~map[string]V, V any](ms ...M) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }

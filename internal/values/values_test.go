@@ -135,3 +135,22 @@ func TestNormalize(t *testing.T) {
 		t.Error("Normalize of a func: no error")
 	}
 }
+
+func TestKeys(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ms   []map[string]int
+		want []string
+	}{
+		{"none", nil, nil},
+		{"nil maps", []map[string]int{nil, nil}, nil},
+		{"union, sorted, each once", []map[string]int{{"b": 1, "a": 2}, {"c": 3, "a": 4}}, []string{"a", "b", "c"}},
+		{"one side only", []map[string]int{nil, {"z": 1}}, []string{"z"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if d := cmp.Diff(c.want, Keys(c.ms...)); d != "" {
+				t.Errorf("Keys (-want +got):\n%s", d)
+			}
+		})
+	}
+}
