@@ -1,5 +1,7 @@
 package kaapana
 
+import "github.com/pono-gitops/pono/internal/values"
+
 // Globals Kaapana's admin chart holds but never injects into extensions.
 var notInjected = map[string]bool{"preinstall_extensions": true, "kaapana_collections": true}
 
@@ -17,7 +19,7 @@ func Values(platformGlobals map[string]any, meta Meta, params map[string]any, ex
 		if notInjected[k] {
 			continue
 		}
-		global[k] = deepCopy(v)
+		global[k] = values.DeepCopy(v)
 	}
 	for k, v := range meta.OwnGlobals {
 		switch x := v.(type) {
@@ -26,7 +28,7 @@ func Values(platformGlobals map[string]any, meta Meta, params map[string]any, ex
 				global[k] = x
 			}
 		case []any:
-			global[k] = deepCopy(x)
+			global[k] = values.DeepCopy(x)
 		}
 	}
 	for k, v := range params {
@@ -40,7 +42,7 @@ func Values(platformGlobals map[string]any, meta Meta, params map[string]any, ex
 // key by key, anything else replaces, null removes the key. Neither input is
 // modified.
 func MergeValues(base, overlay map[string]any) map[string]any {
-	out := deepCopy(base).(map[string]any)
+	out := values.DeepCopy(base).(map[string]any)
 	for k, v := range overlay {
 		if v == nil {
 			delete(out, k)
@@ -52,25 +54,7 @@ func MergeValues(base, overlay map[string]any) map[string]any {
 			out[k] = MergeValues(bm, om)
 			continue
 		}
-		out[k] = deepCopy(v)
+		out[k] = values.DeepCopy(v)
 	}
 	return out
-}
-
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopy(e)
-		}
-		return l
-	}
-	return v
 }

@@ -3,6 +3,7 @@ package helmchart
 import (
 	"fmt"
 
+	"github.com/pono-gitops/pono/internal/values"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -25,7 +26,7 @@ func cloneChart(c *chart.Chart) *chart.Chart {
 		Metadata:  &md,
 		Lock:      c.Lock,
 		Templates: append([]*chart.File(nil), c.Templates...),
-		Values:    CopyValues(c.Values),
+		Values:    values.Copy(c.Values),
 		Schema:    c.Schema,
 		Files:     append([]*chart.File(nil), c.Files...),
 		Raw:       c.Raw,
@@ -36,34 +37,6 @@ func cloneChart(c *chart.Chart) *chart.Chart {
 	}
 	out.SetDependencies(deps...)
 	return out
-}
-
-// CopyValues deep-copies a values tree (maps and lists), so Helm's
-// coalescing, which writes into it, cannot change the caller's; nil gives
-// an empty map.
-func CopyValues(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopy(v)
-	}
-	return out
-}
-
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return CopyValues(x)
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopy(e)
-		}
-		return l
-	}
-	return v
 }
 
 // ValidReleaseName reports why name cannot be a Helm release name, or nil.

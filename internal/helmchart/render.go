@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pono-gitops/pono/internal/values"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
@@ -146,7 +147,7 @@ func renderCopy(ch *Chart, opts RenderOptions, caps *chartutil.Capabilities, sam
 	if err := chartutil.ValidateReleaseName(opts.ReleaseName); err != nil {
 		return nil, nil, fmt.Errorf("release name %q: %w", opts.ReleaseName, err)
 	}
-	c, vals := cloneChart(ch.c), CopyValues(opts.Values)
+	c, vals := cloneChart(ch.c), values.Copy(opts.Values)
 	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pono-gitops/pono/internal/values"
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -24,7 +25,7 @@ func renderWithAction(t *testing.T, ch *Chart, opts RenderOptions) (*Rendered, e
 	inst.DryRun, inst.DryRunOption, inst.ClientOnly, inst.Replace, inst.IncludeCRDs = true, "client", true, true, true
 	inst.ReleaseName, inst.Namespace = opts.ReleaseName, opts.Namespace
 	inst.KubeVersion, inst.APIVersions, inst.Labels = kv, chartutil.VersionSet(opts.APIVersions), opts.Labels
-	rel, err := inst.RunWithContext(context.Background(), ch.HelmCopy(), CopyValues(opts.Values))
+	rel, err := inst.RunWithContext(context.Background(), ch.HelmCopy(), values.Copy(opts.Values))
 	if err != nil {
 		return nil, err
 	}

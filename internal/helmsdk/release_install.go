@@ -10,7 +10,7 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
 
-	"github.com/pono-gitops/pono/internal/helmchart"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // ReleaseRequest is one install or upgrade.
@@ -76,7 +76,7 @@ func (c *Client) Install(ctx context.Context, req ReleaseRequest) (*Revision, er
 	in.Timeout = req.Timeout
 	in.Replace = true
 	in.Description = req.Description
-	rel, err := in.RunWithContext(ctx, req.Chart.HelmCopy(), helmchart.CopyValues(req.Values))
+	rel, err := in.RunWithContext(ctx, req.Chart.HelmCopy(), values.Copy(req.Values))
 	if err != nil {
 		return revisionOf(rel), fmt.Errorf("install %s/%s: %w", req.Namespace, req.Name, err)
 	}
@@ -99,7 +99,7 @@ func (c *Client) Upgrade(ctx context.Context, req ReleaseRequest) (*Revision, er
 	up.MaxHistory = req.MaxHistory
 	up.ResetValues = true
 	up.Description = req.Description
-	rel, err := up.RunWithContext(ctx, req.Name, req.Chart.HelmCopy(), helmchart.CopyValues(req.Values))
+	rel, err := up.RunWithContext(ctx, req.Name, req.Chart.HelmCopy(), values.Copy(req.Values))
 	if err != nil {
 		return revisionOf(rel), fmt.Errorf("upgrade %s/%s: %w", req.Namespace, req.Name, err)
 	}

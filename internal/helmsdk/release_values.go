@@ -8,7 +8,7 @@ import (
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
 
-	"github.com/pono-gitops/pono/internal/helmchart"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // ReleaseValues returns the values the newest revision of a release was
@@ -21,7 +21,7 @@ func (c *Client) ReleaseValues(ctx context.Context, namespace, name string) (map
 	if err != nil {
 		return nil, fmt.Errorf("release %s/%s values: %w", namespace, name, err)
 	}
-	return helmchart.CopyValues(last.Config), nil
+	return values.Copy(last.Config), nil
 }
 
 // IsReleaseNotFound reports whether err says a release does not exist.

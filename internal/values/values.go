@@ -119,3 +119,29 @@ func Keys[M ~map[string]V, V any](ms ...M) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Copy deep-copies a values tree, so that a writer (Helm's coalescing, a
+// merge) cannot change the caller's; nil gives an empty map, as Helm wants.
+func Copy(m map[string]any) map[string]any {
+	return DeepCopy(m).(map[string]any)
+}
+
+// DeepCopy copies the maps and lists of v (a nil map gives an empty one);
+// anything else is shared, as values' leaves are immutable.
+func DeepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = DeepCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = DeepCopy(e)
+		}
+		return l
+	}
+	return v
+}

@@ -154,3 +154,23 @@ func TestKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestCopy(t *testing.T) {
+	in := map[string]any{"a": map[string]any{"b": []any{"x", map[string]any{"c": 1.0}}}, "n": map[string]any(nil), "s": "str"}
+	out := Copy(in)
+	want := map[string]any{"a": map[string]any{"b": []any{"x", map[string]any{"c": 1.0}}}, "n": map[string]any{}, "s": "str"}
+	if d := cmp.Diff(want, out); d != "" {
+		t.Errorf("Copy (-want +got):\n%s", d)
+	}
+	out["a"].(map[string]any)["b"].([]any)[1].(map[string]any)["c"] = 2.0
+	out["a"].(map[string]any)["new"] = true
+	if d := cmp.Diff(map[string]any{"b": []any{"x", map[string]any{"c": 1.0}}}, in["a"]); d != "" {
+		t.Errorf("writing the copy changed the input (-want +got):\n%s", d)
+	}
+	if got := Copy(nil); got == nil || len(got) != 0 {
+		t.Errorf("Copy(nil) = %#v, want an empty map", got)
+	}
+	if got := DeepCopy("leaf"); got != "leaf" {
+		t.Errorf("DeepCopy(leaf) = %v", got)
+	}
+}
