@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/pono-gitops/pono/compiler/internal/manifest"
+	"github.com/pono-gitops/pono/internal/values"
 )
 
 // Rules.
@@ -119,14 +120,7 @@ func podSpec(o manifest.Object) map[string]any {
 	default:
 		return nil
 	}
-	var cur any = o.Body
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[p]
-	}
-	m, _ := cur.(map[string]any)
+	spec, _ := values.Get(o.Body, path...)
+	m, _ := spec.(map[string]any)
 	return m
 }
