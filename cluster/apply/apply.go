@@ -40,45 +40,17 @@ func (a *Apply) backend() (releaser, kubernetes.Interface, error) {
 	return h, h.Kubernetes(), nil
 }
 
-// Apply makes the cluster match a compiled platform. Its fields are the
-// options; NewApply sets the defaults.
+// Apply makes the cluster match a compiled platform. Options are its
+// settings (NewApply: pono's defaults); the fields below are per run.
 type Apply struct {
-	// Prune uninstalls owned releases the platform no longer has.
-	Prune bool
-	// DryRun plans and reports without changing anything.
-	DryRun bool
-	// Concurrency bounds releases operated on at once.
-	Concurrency int
-	// Wait waits for each release to be ready before it counts as done.
-	Wait bool
-	// Timeout bounds one release's operation including its wait.
-	Timeout time.Duration
-	// Retries is how many times a failed operation is retried when the
-	// failure looks transient (API errors, conflicts, unknown kinds).
-	Retries int
-	// Backoff is the first retry delay; it doubles each retry.
-	Backoff time.Duration
-	// RollbackOnFailure rolls a failed upgrade back to the last good
-	// revision.
-	RollbackOnFailure bool
-	// UninstallOnFailure uninstalls a failed first install.
-	UninstallOnFailure bool
-	// MaxHistory caps stored revisions per release.
-	MaxHistory int
-	// LeaseDuration is how long a per-release Lease stays valid without
-	// renewal; a release left pending by a dead run is recovered once it
-	// expired.
-	LeaseDuration time.Duration
+	Options
+
 	// Identity names this run in Leases (default: host/pid).
 	Identity string
 	// Drift names up-to-date releases (namespace/name) whose live objects
 	// changed out of band, with a reason; Run upgrades them to the same
 	// inputs (plan.Plan.Correct), which makes Helm restore the objects.
 	Drift map[string]string
-	// Namespaces, when set, restricts apply to releases stored in these
-	// namespaces: only they are listed (namespaced RBAC is enough) and a
-	// platform with a release elsewhere is refused before any change.
-	Namespaces []string
 	// Origin, when set, is added to each Helm revision's description
 	// (shown by `helm history`), e.g. the git commit and its signer.
 	Origin string
@@ -100,13 +72,12 @@ type Apply struct {
 	values   *observe.ValuesFromResult
 }
 
-// NewApply returns an Apply with pono's defaults.
-func NewApply(cfg *kube.Config) *Apply {
-	return &Apply{
-		Prune: true, Concurrency: 8, Wait: true, Timeout: 5 * time.Minute, Retries: 2,
-		Backoff: time.Second, RollbackOnFailure: true, UninstallOnFailure: true,
-		MaxHistory: 5, LeaseDuration: 30 * time.Second, cfg: cfg, poll: 500 * time.Millisecond,
-	}
+// NewApply returns an Apply with pono's defaults (DefaultOptions).
+func NewApply(cfg *kube.Config) *Apply { return New(cfg, DefaultOptions()) }
+
+// New returns an Apply with the options o.
+func New(cfg *kube.Config, o Options) *Apply {
+	return &Apply{Options: o, cfg: cfg, poll: 500 * time.Millisecond}
 }
 
 // Run plans res against the cluster and carries the plan out (Plan, then

@@ -106,7 +106,7 @@ func (f *fixture) options(t *testing.T) reconcile.Options {
 		RepoURL: f.http.URL(f.repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: f.ponoNS, CacheDir: t.TempDir(),
-		Apply: func(a *apply.Apply) { a.Timeout = time.Minute },
+		Apply: applyOptions(func(o *apply.Options) { o.Timeout = time.Minute }),
 	}
 }
 
@@ -173,4 +173,11 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// applyOptions are apply's defaults changed by set.
+func applyOptions(set func(*apply.Options)) *apply.Options {
+	o := apply.DefaultOptions()
+	set(&o)
+	return &o
 }

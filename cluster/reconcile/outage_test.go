@@ -67,7 +67,7 @@ func TestAPIServerOutageDuringCycle(t *testing.T) {
 	}
 	f := newFixtureOn(t, c, "gitops-outage", "hello")
 	opts := f.options(t)
-	opts.Apply = func(a *apply.Apply) { a.Timeout, a.LeaseDuration, a.Retries = 5*time.Second, 3*time.Second, 0 }
+	opts.Apply.Timeout, opts.Apply.LeaseDuration, opts.Apply.Retries = 5*time.Second, 3*time.Second, 0
 	started := make(chan struct{}, 10)
 	opts.Progress = func(ev apply.Event) {
 		if ev.Type == apply.EventStart {

@@ -78,9 +78,10 @@ type Options struct {
 	// StatusHeartbeat refreshes the status ConfigMap at most this often
 	// when nothing changed (0: only on change).
 	StatusHeartbeat time.Duration
-	// Apply configures the apply engine (prune, timeouts, concurrency...);
-	// nil keeps pono apply's defaults.
-	Apply func(*apply.Apply)
+	// Apply are the apply engine's options (prune, timeouts,
+	// concurrency...); nil: apply.DefaultOptions, the defaults of pono
+	// apply. DryRun is ignored: mode observe is the loop's dry run.
+	Apply *apply.Options
 	// Progress receives apply's per-release events (optional).
 	Progress func(apply.Event)
 	// Identity names this process in Leases and the status.
@@ -381,12 +382,13 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 }
 
 func (r *Reconciler) newApply() *apply.Apply {
-	a := apply.NewApply(r.cluster)
-	a.Progress = r.opts.Progress
+	o := apply.DefaultOptions()
 	if r.opts.Apply != nil {
-		r.opts.Apply(a)
+		o = *r.opts.Apply
 	}
-	a.DryRun = false
+	o.DryRun = false
+	a := apply.New(r.cluster, o)
+	a.Progress = r.opts.Progress
 	a.Identity = r.opts.Identity
 	return a
 }

@@ -50,7 +50,7 @@ func commitNeedingLabel(t *testing.T, f *fixture, greeting, label string) {
 func TestShutdownLetsTheOperationFinish(t *testing.T) {
 	f := newFixture(t, "gitops-shutdown", "hello")
 	opts := f.options(t)
-	opts.Apply = func(a *apply.Apply) { a.Timeout, a.LeaseDuration, a.Retries = 2*time.Minute, 3*time.Second, 0 }
+	opts.Apply.Timeout, opts.Apply.LeaseDuration, opts.Apply.Retries = 2*time.Minute, 3*time.Second, 0
 	started := make(chan string, 10)
 	opts.Progress = func(ev apply.Event) {
 		if ev.Type == apply.EventStart {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/rest"
 
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
@@ -29,16 +29,16 @@ func (k *kubeFlags) bind(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&k.context, "kube-context", "", "kubeconfig context to use")
 }
 
-func (k *kubeFlags) restConfig() (*rest.Config, error) {
-	return kube.Kubeconfig{Path: k.kubeconfig, Context: k.context}.RESTConfig()
+// config is the cluster's Config, logging to log (nil: nowhere).
+func (k *kubeFlags) config(log *slog.Logger) (*kube.Config, error) {
+	return kube.Kubeconfig{Path: k.kubeconfig, Context: k.context}.Config(log)
 }
 
 func newApplyCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &kube.Config{}
-	a := apply.NewApply(cfg)
-	var onInstallFailure string
+	var af applyFlags
+	var dryRun bool
 	var stats bool
 	var format *outputFormat
 	cmd := &cobra.Command{
@@ -53,18 +53,12 @@ func newApplyCmd(s streams) *cobra.Command {
 			"nothing.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch onInstallFailure {
-			case "uninstall":
-				a.UninstallOnFailure = true
-			case "keep":
-				a.UninstallOnFailure = false
-			default:
-				return usageErr(fmt.Errorf("--on-install-failure: want uninstall or keep, got %q", onInstallFailure))
+			opts, err := af.options()
+			if err != nil {
+				return err
 			}
-			if a.Concurrency < 1 {
-				return usageErr(errors.New("--concurrency must be at least 1"))
-			}
-			rc, err := k.restConfig()
+			opts.DryRun = dryRun
+			cfg, err := k.config(nil)
 			if err != nil {
 				return err
 			}
@@ -76,9 +70,10 @@ func newApplyCmd(s streams) *cobra.Command {
 			pr := newProgress(s.err)
 			var count requestCounter
 			if stats {
-				rc.Wrap(count.wrap)
+				cfg.RESTConfig.Wrap(count.wrap)
 			}
-			cfg.RESTConfig, a.Progress = rc, pr.event
+			a := apply.New(cfg, opts)
+			a.Progress = pr.event
 			rep, err := a.Run(cmd.Context(), res)
 			pr.finish()
 			if stats {
@@ -103,19 +98,10 @@ func newApplyCmd(s streams) *cobra.Command {
 	f.bind(cmd)
 	k.bind(cmd)
 	fl := cmd.Flags()
-	fl.BoolVar(&a.Prune, "prune", a.Prune, "uninstall this platform's releases that are no longer in it")
-	fl.BoolVar(&a.DryRun, "dry-run", false, "print what would be done; change nothing")
-	fl.IntVar(&a.Concurrency, "concurrency", a.Concurrency, "releases operated on at once")
-	fl.BoolVar(&a.Wait, "wait", a.Wait, "wait for each release to be ready (workloads available, Jobs complete)")
-	fl.DurationVar(&a.Timeout, "timeout", a.Timeout, "time limit per release, including its wait")
-	fl.IntVar(&a.Retries, "retries", a.Retries, "retries of a release whose failure looks transient")
-	fl.DurationVar(&a.Backoff, "retry-backoff", a.Backoff, "first retry delay (doubles each retry)")
-	fl.BoolVar(&a.RollbackOnFailure, "rollback-on-failure", a.RollbackOnFailure, "roll a failed upgrade back to the last good revision")
-	fl.StringVar(&onInstallFailure, "on-install-failure", "uninstall", "what to do with a failed first install: uninstall or keep")
-	fl.IntVar(&a.MaxHistory, "max-history", a.MaxHistory, "revisions kept per release (0: unlimited)")
+	af.bind(cmd)
+	fl.BoolVar(&dryRun, "dry-run", false, "print what would be done; change nothing")
 	format = bindOutput(cmd, "report format", "table", "json", "yaml")
 	fl.BoolVar(&stats, "stats", false, "print how many read and write requests apply sent to the API server")
-	fl.DurationVar(&a.LeaseDuration, "lease-duration", a.LeaseDuration, "validity of the per-release lease; a release left pending by a dead run is recovered once its lease expired")
 	return cmd
 }
 

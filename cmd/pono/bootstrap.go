@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pono-gitops/pono/cluster/bootstrap"
-	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/internal/safefs"
 )
@@ -51,7 +50,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rc, err := k.restConfig()
+			cfg, err := k.config(log)
 			if err != nil {
 				return err
 			}
@@ -82,10 +81,11 @@ func newBootstrapCmd(s streams) *cobra.Command {
 				// The first reconcile runs here and decrypts with it too.
 				os.Setenv("SOPS_AGE_KEY_FILE", ageKeyFile)
 			}
-			in.Values = chartValues(f, opts, image, interval, scheduleExpr)
+			in.Values = bootstrap.ReconcilerValues(bootstrap.Reconciler{RepoURL: opts.RepoURL, Ref: opts.Ref, Path: opts.Path, Env: opts.Env,
+				Mode: string(opts.Mode), Interval: interval, Schedule: scheduleExpr, Windows: f.windows, Image: image})
 
 			fmt.Fprintf(s.err, "installing pono into namespace %s\n", opts.Namespace)
-			irep, err := bootstrap.NewInstall(&kube.Config{RESTConfig: rc, Logger: log}).Run(ctx, in)
+			irep, err := bootstrap.NewInstall(cfg).Run(ctx, in)
 			if irep != nil {
 				for _, o := range irep.Objects {
 					name := o.Name
@@ -105,7 +105,12 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			opts.Identity = "pono-bootstrap"
 			pr := newProgress(s.err)
 			opts.Progress = pr.event
-			r, err := reconcile.New(&kube.Config{RESTConfig: rc, Logger: log}, opts)
+			// A Config of its own: discovery after pono's own install.
+			rcfg, err := k.config(log)
+			if err != nil {
+				return err
+			}
+			r, err := reconcile.New(rcfg, opts)
 			if err != nil {
 				return err
 			}
@@ -156,50 +161,4 @@ func readFiles(dir string, names []string) (map[string][]byte, error) {
 		out[n] = b
 	}
 	return out, nil
-}
-
-// chartValues are the values of pono's chart that make the in-cluster
-// reconciler follow the same repository the same way.
-func chartValues(f reconcileFlags, opts reconcile.Options, image, interval, scheduleExpr string) map[string]any {
-	git := map[string]any{"url": opts.RepoURL, "ref": opts.Ref, "path": opts.Path}
-	if opts.Env != "" {
-		git["env"] = opts.Env
-	}
-	v := map[string]any{"git": git, "mode": string(opts.Mode), "interval": interval}
-	if scheduleExpr != "" {
-		v["schedule"] = scheduleExpr
-	}
-	if len(f.windows) > 0 {
-		ws := make([]any, len(f.windows))
-		for i, w := range f.windows {
-			ws[i] = w
-		}
-		v["windows"] = ws
-	}
-	if image != "" {
-		repo, tag := image, ""
-		if i := lastColon(image); i > 0 {
-			repo, tag = image[:i], image[i+1:]
-		}
-		img := map[string]any{"repository": repo}
-		if tag != "" {
-			img["tag"] = tag
-		}
-		v["image"] = img
-	}
-	return v
-}
-
-// lastColon finds the tag separator of an image reference (not a registry
-// port: a colon followed by a slash is a port).
-func lastColon(image string) int {
-	for i := len(image) - 1; i >= 0; i-- {
-		switch image[i] {
-		case ':':
-			return i
-		case '/':
-			return -1
-		}
-	}
-	return -1
 }

@@ -49,11 +49,11 @@ func newDiffCmd(s streams) *cobra.Command {
 			}
 			var r *diff.Report
 			if live {
-				rc, err := kube.restConfig()
+				cfg, err := kube.config(nil)
 				if err != nil {
 					return err
 				}
-				d := livediff.NewLiveDiff(f.config(), rc)
+				d := livediff.NewLiveDiff(f.config(), cfg.RESTConfig)
 				d.Env, d.Offline, d.Locked = f.env, f.offline, f.locked
 				if r, err = d.Run(cmd.Context(), args[0]); err != nil {
 					return err

@@ -13,11 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/compiler"
@@ -29,20 +25,17 @@ import (
 
 // reconcileFlags are the flags `pono reconcile` and `pono bootstrap` share.
 type reconcileFlags struct {
-	opts        reconcile.Options
-	mode        string
-	windows     []string
-	authDir     string
-	authSecret  string
-	keyring     string
-	allowed     string
-	restrictNS  []string
-	prune       bool
-	wait        bool
-	timeout     time.Duration
-	concurrency int
-	logFormat   string
-	logLevel    string
+	opts       reconcile.Options
+	mode       string
+	windows    []string
+	authDir    string
+	authSecret string
+	keyring    string
+	allowed    string
+	restrictNS []string
+	apply      applyFlags
+	logFormat  string
+	logLevel   string
 }
 
 func (f *reconcileFlags) bind(cmd *cobra.Command) {
@@ -60,10 +53,7 @@ func (f *reconcileFlags) bind(cmd *cobra.Command) {
 	fl.StringVar(&f.opts.Namespace, "namespace", defaultNamespace(), "namespace of pono's status ConfigMap, Events and leader Lease")
 	fl.StringVar(&f.opts.CacheDir, "cache-dir", compiler.DefaultCacheDir(), "git and chart cache")
 	fl.StringSliceVar(&f.restrictNS, "restrict-namespaces", nil, "only read and write releases in these namespaces (least-privilege RBAC)")
-	fl.BoolVar(&f.prune, "prune", true, "uninstall this platform's releases that are no longer in it")
-	fl.BoolVar(&f.wait, "wait", true, "wait for each release to be ready")
-	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "time limit per release, including its wait")
-	fl.IntVar(&f.concurrency, "concurrency", 8, "releases operated on at once")
+	f.apply.bind(cmd)
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 }
@@ -96,9 +86,12 @@ func (f *reconcileFlags) options() (reconcile.Options, error) {
 	default:
 		return o, usageErr(fmt.Errorf("--mode: want apply or observe, got %q", f.mode))
 	}
-	if f.concurrency < 1 {
-		return o, usageErr(errors.New("--concurrency must be at least 1"))
+	ao, err := f.apply.options()
+	if err != nil {
+		return o, err
 	}
+	ao.Namespaces = f.restrictNS
+	o.Apply = &ao
 	ws, err := schedule.ParseWindows(f.windows)
 	if err != nil {
 		return o, usageErr(fmt.Errorf("--window: %w", err))
@@ -120,28 +113,20 @@ func (f *reconcileFlags) options() (reconcile.Options, error) {
 			return o, err
 		}
 	}
-	prune, wait, timeout, conc, nss := f.prune, f.wait, f.timeout, f.concurrency, f.restrictNS
-	o.Apply = func(a *apply.Apply) {
-		a.Prune, a.Wait, a.Timeout, a.Concurrency, a.Namespaces = prune, wait, timeout, conc, nss
-	}
 	return o, nil
 }
 
 // secretAuth reads the git credentials of --auth-secret into o.
-func (f *reconcileFlags) secretAuth(ctx context.Context, rc *rest.Config, o *reconcile.Options) error {
+func (f *reconcileFlags) secretAuth(ctx context.Context, cfg *kube.Config, o *reconcile.Options) error {
 	if f.authSecret == "" {
 		return nil
 	}
-	cs, err := kubernetes.NewForConfig(rc)
+	cs, err := cfg.Clientset()
 	if err != nil {
 		return err
 	}
-	sec, err := cs.CoreV1().Secrets(o.Namespace).Get(ctx, f.authSecret, metav1.GetOptions{})
-	if err != nil {
-		return fmt.Errorf("--auth-secret: read Secret %s/%s: %w", o.Namespace, f.authSecret, err)
-	}
-	if o.Auth, err = gitrepo.AuthFromSecretData(sec.Data); err != nil {
-		return fmt.Errorf("--auth-secret %s/%s: %w", o.Namespace, f.authSecret, err)
+	if o.Auth, err = reconcile.ReadAuthSecret(ctx, cs, o.Namespace, f.authSecret); err != nil {
+		return fmt.Errorf("--auth-secret: %w", err)
 	}
 	return nil
 }
@@ -211,11 +196,11 @@ func newReconcileCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rc, err := k.restConfig()
+			cfg, err := k.config(log)
 			if err != nil {
 				return err
 			}
-			if err := f.secretAuth(cmd.Context(), rc, &opts); err != nil {
+			if err := f.secretAuth(cmd.Context(), cfg, &opts); err != nil {
 				return err
 			}
 			opts.StatusHeartbeat = heartbeat
@@ -226,7 +211,7 @@ func newReconcileCmd(s streams) *cobra.Command {
 				}
 				ro.WebhookSecret = []byte(strings.TrimSpace(string(b)))
 			}
-			r, err := reconcile.New(&kube.Config{RESTConfig: rc, Logger: log}, opts)
+			r, err := reconcile.New(cfg, opts)
 			if err != nil {
 				return err
 			}

@@ -9,9 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"k8s.io/client-go/kubernetes"
-
-	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
 	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/cluster/statusdoc"
@@ -20,8 +17,7 @@ import (
 func newStatusCmd(s streams) *cobra.Command {
 	var f compileFlags
 	var k kubeFlags
-	cfg := &kube.Config{}
-	st := status.NewStatus(cfg)
+	var kind, stability string
 	var format *outputFormat
 	var experimental, stable bool
 	var namespace string
@@ -43,11 +39,11 @@ func newStatusCmd(s streams) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				rc, err := k.restConfig()
+				cfg, err := k.config(nil)
 				if err != nil {
 					return err
 				}
-				cs, err := kubernetes.NewForConfig(rc)
+				cs, err := cfg.Clientset()
 				if err != nil {
 					return err
 				}
@@ -61,11 +57,11 @@ func newStatusCmd(s streams) *cobra.Command {
 			case experimental && stable:
 				return usageErr(fmt.Errorf("--experimental and --stable exclude each other"))
 			case experimental:
-				st.Stability = "experimental"
+				stability = "experimental"
 			case stable:
-				st.Stability = "stable"
+				stability = "stable"
 			}
-			rc, err := k.restConfig()
+			cfg, err := k.config(nil)
 			if err != nil {
 				return err
 			}
@@ -74,7 +70,8 @@ func newStatusCmd(s streams) *cobra.Command {
 				return err
 			}
 			printWarnings(s.err, res)
-			cfg.RESTConfig = rc
+			st := status.NewStatus(cfg)
+			st.Kind, st.Stability = kind, stability
 			rep, err := st.Run(cmd.Context(), res)
 			if err != nil {
 				return err
@@ -86,7 +83,7 @@ func newStatusCmd(s streams) *cobra.Command {
 	k.bind(cmd)
 	format = bindOutput(cmd, "output format", "table", "json", "yaml")
 	cmd.Flags().StringVar(&namespace, "namespace", defaultNamespace(), "namespace of the reconciler (without DIR)")
-	cmd.Flags().StringVar(&st.Kind, "kind", "", "show only this kind (application, workflow, workflow-v2, platform, other)")
+	cmd.Flags().StringVar(&kind, "kind", "", "show only this kind (application, workflow, workflow-v2, platform, other)")
 	cmd.Flags().BoolVar(&experimental, "experimental", false, "show only experimental extensions")
 	cmd.Flags().BoolVar(&stable, "stable", false, "show only stable extensions")
 	return cmd

@@ -42,10 +42,11 @@ func newUICmd(s streams) *cobra.Command {
 			if interval < time.Second {
 				return usageErr(errors.New("--interval must be at least 1s"))
 			}
-			rc, err := k.restConfig()
+			cfg, err := k.config(nil)
 			if err != nil {
 				return err
 			}
+			rc := cfg.RESTConfig
 			dir := args[0]
 			ctx := cmd.Context()
 			res, err := f.action(s).Run(ctx, dir)

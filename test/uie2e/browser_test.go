@@ -318,7 +318,7 @@ func scenario(t *testing.T, b *browser, p string) {
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform",
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(),
-		Apply: func(a *apply.Apply) { a.Timeout = time.Minute },
+		Apply: applyOptions(time.Minute, nil),
 	}, []byte(token))
 	if rep := next(); rep.Result != reconcile.Failed {
 		t.Fatalf("first cycle = %s (%v), want failed (bad is refused)", rep.Result, rep.Err)
@@ -428,4 +428,12 @@ func scenario(t *testing.T, b *browser, p string) {
 	b.shot(t, "workflow")
 
 	b.check(t)
+}
+
+// applyOptions are apply's defaults with a timeout and, when set, the
+// namespaces apply is restricted to.
+func applyOptions(timeout time.Duration, namespaces []string) *apply.Options {
+	o := apply.DefaultOptions()
+	o.Timeout, o.Namespaces = timeout, namespaces
+	return &o
 }

@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/cluster/bootstrap"
 	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/reconcile"
@@ -63,7 +62,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-0",
 		// As the chart runs it: --restrict-namespaces.
-		Apply: func(a *apply.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
+		Apply: applyOptions(time.Minute, managed),
 	}, nil)
 	// bad is refused by the API server's validation, not by RBAC.
 	if rep := next(); rep.Result != reconcile.Failed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
@@ -139,7 +138,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 		RepoURL: srv.URL(repo.Name), Ref: "main", Path: "platform", Mode: reconcile.ModeObserve,
 		Auth:      &gitrepo.Auth{Username: gitUser, Password: gitPass},
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-1",
-		Apply: func(a *apply.Apply) { a.Timeout, a.Namespaces = time.Minute, managed },
+		Apply: applyOptions(time.Minute, managed),
 	}, nil)
 	if rep := next(); rep.Result != reconcile.Planned {
 		t.Fatalf("observe cycle = %s (%v), want planned", rep.Result, rep.Err)
