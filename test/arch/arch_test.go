@@ -200,3 +200,17 @@ func TestObserversDoNotLinkTheApplyEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIIsThin: cmd/pono turns flags into options, calls a library and
+// prints; cluster access and Helm stay in the libraries (cluster/...).
+func TestCLIIsThin(t *testing.T) {
+	p, ok := listPackages(t)["cmd/pono"]
+	if !ok {
+		t.Fatal("package cmd/pono no longer exists: update this test")
+	}
+	for _, imp := range p.imports {
+		if strings.HasPrefix(imp, "k8s.io/") || strings.HasPrefix(imp, "helm.sh/") {
+			t.Errorf("cmd/pono imports %s: move that code into a library", imp)
+		}
+	}
+}
