@@ -25,7 +25,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 	f := newFixture(t, "gitops-follow", "hello")
 	r := f.reconciler(t, f.options(t))
 
-	first := cycle(t, ctx, r, reconcile.Applied)
+	first := cycle(t, ctx, r, reconcile.CycleApplied)
 	if got := f.greeting(t); got != "hello" {
 		t.Fatalf("greeting after the first cycle = %q, want hello", got)
 	}
@@ -35,11 +35,11 @@ func TestCycleFollowsCommits(t *testing.T) {
 
 	// The next cycle confirms the new objects have not drifted and
 	// records the unchanged result.
-	cycle(t, ctx, r, reconcile.Unchanged)
+	cycle(t, ctx, r, reconcile.CycleUnchanged)
 	// Nothing moved: no fetch, no write at all (status included).
 	before := writes(t, f.c)
 	reqs := f.http.Requests()
-	idle := cycle(t, ctx, r, reconcile.Unchanged)
+	idle := cycle(t, ctx, r, reconcile.CycleUnchanged)
 	if idle.Moved || idle.StatusWritten {
 		t.Errorf("idle cycle: moved=%v statusWritten=%v, want neither", idle.Moved, idle.StatusWritten)
 	}
@@ -52,7 +52,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 
 	// A parameter change is applied on the next cycle.
 	second := f.commit(t, "bonjour", "say bonjour")
-	rep := cycle(t, ctx, r, reconcile.Applied)
+	rep := cycle(t, ctx, r, reconcile.CycleApplied)
 	if rep.Commit.Commit != second || rep.Commit.Subject != "say bonjour" {
 		t.Errorf("cycle commit = %+v, want %s \"say bonjour\"", rep.Commit, second)
 	}
@@ -62,7 +62,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 
 	// An invalid commit changes nothing and is reported with its position.
 	bad := f.commit(t, "42", "greeting as a number")
-	rep = cycle(t, ctx, r, reconcile.Invalid)
+	rep = cycle(t, ctx, r, reconcile.CycleInvalid)
 	if rep.Err == nil || !strings.Contains(rep.Err.Error(), bad[:12]+":platform/platform.yaml:6:") {
 		t.Errorf("invalid commit error = %v, want it to name %s:platform/platform.yaml:LINE", rep.Err, bad[:12])
 	}
@@ -76,7 +76,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.LastAttempt == nil || st.LastAttempt.Commit != bad || st.LastAttempt.Result != reconcile.Invalid || st.LastAttempt.Error == "" {
+	if st.LastAttempt == nil || st.LastAttempt.Commit != bad || st.LastAttempt.Result != reconcile.CycleInvalid || st.LastAttempt.Error == "" {
 		t.Errorf("status last attempt = %+v, want the invalid commit %s with its error", st.LastAttempt, bad)
 	}
 	if st.LastApplied == nil || st.LastApplied.Commit != second {
@@ -90,7 +90,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 		t.Errorf("no InvalidCommit event naming %s; events: %+v", bad[:12], events.Items)
 	}
 	// The same invalid commit is not reported again every cycle.
-	cycle(t, ctx, r, reconcile.Invalid)
+	cycle(t, ctx, r, reconcile.CycleInvalid)
 	again, _ := f.c.Client().CoreV1().Events(f.ponoNS).List(ctx, metav1.ListOptions{})
 	if len(again.Items) != len(events.Items) {
 		t.Errorf("events after a second cycle on the same invalid commit: %d, want %d", len(again.Items), len(events.Items))
@@ -98,7 +98,7 @@ func TestCycleFollowsCommits(t *testing.T) {
 
 	// The fix converges.
 	fix := f.commit(t, "salut", "fix the greeting")
-	rep = cycle(t, ctx, r, reconcile.Applied)
+	rep = cycle(t, ctx, r, reconcile.CycleApplied)
 	if got := f.greeting(t); got != "salut" {
 		t.Fatalf("greeting after the fix = %q, want salut", got)
 	}
@@ -130,7 +130,7 @@ func TestDriftCorrectedOrReported(t *testing.T) {
 	defer cancel()
 	f := newFixture(t, "gitops-drift", "hello")
 	r := f.reconciler(t, f.options(t))
-	cycle(t, ctx, r, reconcile.Applied)
+	cycle(t, ctx, r, reconcile.CycleApplied)
 
 	deployments := f.c.Client().AppsV1().Deployments(f.platform)
 	scale := func(n int) {
@@ -150,20 +150,20 @@ func TestDriftCorrectedOrReported(t *testing.T) {
 	}
 
 	scale(3)
-	rep := cycle(t, ctx, r, reconcile.Applied)
+	rep := cycle(t, ctx, r, reconcile.CycleApplied)
 	if len(rep.Drift) != 1 || !rep.Drift[0].Corrected || !strings.Contains(strings.Join(rep.Drift[0].Objects, " "), "spec.replicas") {
 		t.Fatalf("drift = %+v, want web's Deployment spec.replicas, corrected", rep.Drift)
 	}
 	if n := replicas(); n != 1 {
 		t.Fatalf("replicas after the correcting cycle = %d, want 1", n)
 	}
-	cycle(t, ctx, r, reconcile.Unchanged)
+	cycle(t, ctx, r, reconcile.CycleUnchanged)
 
 	opts := f.options(t)
 	opts.Mode = reconcile.ModeObserve
 	observer := f.reconciler(t, opts)
 	scale(4)
-	rep = cycle(t, ctx, observer, reconcile.Planned)
+	rep = cycle(t, ctx, observer, reconcile.CyclePlanned)
 	if len(rep.Drift) != 1 || rep.Drift[0].Corrected {
 		t.Fatalf("observe drift = %+v, want one, not corrected", rep.Drift)
 	}
@@ -193,7 +193,7 @@ func TestSignedCommitsOnly(t *testing.T) {
 	opts.Verifier = v
 	r := f.reconciler(t, opts)
 
-	rep := cycle(t, ctx, r, reconcile.Refused)
+	rep := cycle(t, ctx, r, reconcile.CycleRefused)
 	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "not signed") {
 		t.Errorf("refusal = %v, want it to say the commit is not signed", rep.Err)
 	}
@@ -202,7 +202,7 @@ func TestSignedCommitsOnly(t *testing.T) {
 	}
 	signed := f.repo.CommitSigned(t, f.files("signed"), "signed release", key)
 	f.repo.Push(t)
-	cycle(t, ctx, r, reconcile.Applied)
+	cycle(t, ctx, r, reconcile.CycleApplied)
 	if got := f.greeting(t); got != "signed" {
 		t.Fatalf("greeting = %q, want signed", got)
 	}
@@ -228,7 +228,7 @@ func TestRestartOnInvalidHead(t *testing.T) {
 	defer cancel()
 	f := newFixture(t, "gitops-restart", "hello")
 	good := f.commit(t, "bonjour", "say bonjour")
-	cycle(t, ctx, f.reconciler(t, f.options(t)), reconcile.Applied)
+	cycle(t, ctx, f.reconciler(t, f.options(t)), reconcile.CycleApplied)
 	f.commit(t, "[not, a, string]", "break the greeting")
 	patch := []byte(`{"data":{"greeting":"edited by hand"}}`)
 	if _, err := f.c.Client().CoreV1().ConfigMaps(f.platform).Patch(ctx, "web", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
@@ -236,7 +236,7 @@ func TestRestartOnInvalidHead(t *testing.T) {
 	}
 
 	restarted := f.reconciler(t, f.options(t)) // a new process: empty cache, nothing in memory
-	rep := cycle(t, ctx, restarted, reconcile.Invalid)
+	rep := cycle(t, ctx, restarted, reconcile.CycleInvalid)
 	if rep.Target.Commit != good {
 		t.Errorf("target = %q, want the last applied commit %s", rep.Target.Commit, good)
 	}

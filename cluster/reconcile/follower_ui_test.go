@@ -21,7 +21,7 @@ func TestFollowerPageShowsTheLeadersStatus(t *testing.T) {
 	optsA.Identity, optsB.Identity = "replica-a", "replica-b"
 	a := start(t, f.reconciler(t, optsA), ro)
 	first := a.next(t, time.Minute)
-	if first.Result != reconcile.Applied {
+	if first.Result != reconcile.CycleApplied {
 		t.Fatalf("a's first cycle = %s (%v)", first.Result, first.Err)
 	}
 	b := start(t, f.reconciler(t, optsB), ro)
@@ -43,7 +43,7 @@ func TestFollowerPageShowsTheLeadersStatus(t *testing.T) {
 		}
 	}
 	s := snapshot(first.Commit.Commit)
-	if s.Platform.Leader || s.Platform.Reconciler != "replica-a" || s.Platform.LastAttempt.Result != reconcile.Applied ||
+	if s.Platform.Leader || s.Platform.Reconciler != "replica-a" || s.Platform.LastAttempt.Result != reconcile.CycleApplied ||
 		s.Platform.LastApplied == nil || s.Platform.LastApplied.Commit != first.Commit.Commit || s.Platform.Error != "" {
 		t.Errorf("follower's platform = %+v, want the leader replica-a's applied commit, as a follower", s.Platform)
 	}
@@ -65,7 +65,7 @@ func TestFollowerPageShowsTheLeadersStatus(t *testing.T) {
 	if code, _ := a.post(t, "/reconcile", "", map[string]string{"Authorization": "Bearer follower-token"}); code != http.StatusAccepted {
 		t.Fatalf("leader POST /reconcile = %d", code)
 	}
-	if rep := a.next(t, time.Minute); rep.Result != reconcile.Applied || rep.Commit.Commit != next {
+	if rep := a.next(t, time.Minute); rep.Result != reconcile.CycleApplied || rep.Commit.Commit != next {
 		t.Fatalf("leader cycle = %s at %s (%v)", rep.Result, rep.Commit, rep.Err)
 	}
 	if s := snapshot(next); s.Platform.LastAttempt.Subject != "say bonjour" {

@@ -135,7 +135,7 @@ func (f *fixture) greeting(t *testing.T) string {
 }
 
 // cycle runs one cycle and fails the test when its result is not want.
-func cycle(t *testing.T, ctx context.Context, r *reconcile.Reconciler, want reconcile.Result) *reconcile.CycleReport {
+func cycle(t *testing.T, ctx context.Context, r *reconcile.Reconciler, want reconcile.CycleResult) *reconcile.CycleReport {
 	t.Helper()
 	rep := r.Cycle(ctx, "test")
 	if rep.Result != want {

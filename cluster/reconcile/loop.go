@@ -208,7 +208,7 @@ func (r *Reconciler) loop(ctx, lead context.Context, ro RunOptions) {
 		}
 		now := r.now()
 		next := ro.Schedule.Next(now).Add(schedule.Jitter(ro.Jitter, nil))
-		if rep.Result == Planned && !rep.WindowOpen && !rep.NextWindow.IsZero() && rep.NextWindow.Before(next) {
+		if rep.Result == CyclePlanned && !rep.WindowOpen && !rep.NextWindow.IsZero() && rep.NextWindow.Before(next) {
 			// Apply what waited for the window as soon as it opens.
 			next = rep.NextWindow
 		}

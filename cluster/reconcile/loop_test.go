@@ -113,7 +113,7 @@ func TestEndpointsAndTriggers(t *testing.T) {
 	const secret = "webhook-shared-secret"
 	const token = "trigger-token-0123"
 	run := start(t, r, reconcile.RunOptions{WebhookSecret: []byte(secret), TriggerToken: []byte(token)})
-	if rep := run.next(t, time.Minute); rep.Result != reconcile.Applied {
+	if rep := run.next(t, time.Minute); rep.Result != reconcile.CycleApplied {
 		t.Fatalf("first cycle = %s (%v), want applied", rep.Result, rep.Err)
 	}
 
@@ -155,7 +155,7 @@ func TestEndpointsAndTriggers(t *testing.T) {
 	if code, body := run.post(t, "/reconcile", "", map[string]string{"Authorization": "Bearer " + token}); code != http.StatusAccepted {
 		t.Fatalf("POST /reconcile = %d %s", code, body)
 	}
-	if rep := run.next(t, time.Minute); rep.Trigger != "api" || rep.Result != reconcile.Applied {
+	if rep := run.next(t, time.Minute); rep.Trigger != "api" || rep.Result != reconcile.CycleApplied {
 		t.Fatalf("triggered cycle = %s %s (%v), want api applied", rep.Trigger, rep.Result, rep.Err)
 	}
 	if got := f.greeting(t); got != "bonjour" {
@@ -187,7 +187,7 @@ func TestEndpointsAndTriggers(t *testing.T) {
 			t.Errorf("webhook with %s = %d %s, want 202", name, code, resp)
 			continue
 		}
-		if rep := run.next(t, time.Minute); rep.Trigger != "webhook" || rep.Result != reconcile.Unchanged {
+		if rep := run.next(t, time.Minute); rep.Trigger != "webhook" || rep.Result != reconcile.CycleUnchanged {
 			t.Errorf("webhook (%s) cycle = %s %s (%v), want webhook unchanged", name, rep.Trigger, rep.Result, rep.Err)
 		}
 	}
@@ -205,7 +205,7 @@ func TestWindowsHoldChanges(t *testing.T) {
 	}
 	opts.Windows = shut
 	r := f.reconciler(t, opts)
-	rep := cycle(t, ctx, r, reconcile.Planned)
+	rep := cycle(t, ctx, r, reconcile.CyclePlanned)
 	if rep.WindowOpen || rep.NextWindow.IsZero() {
 		t.Errorf("window open=%v next=%v, want closed with a next opening", rep.WindowOpen, rep.NextWindow)
 	}
@@ -229,7 +229,7 @@ func TestWindowsHoldChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Windows = open
-	cycle(t, ctx, f.reconciler(t, opts), reconcile.Applied)
+	cycle(t, ctx, f.reconciler(t, opts), reconcile.CycleApplied)
 }
 
 // TestOnlyTheLeaderApplies runs two reconcilers for one platform: one
@@ -242,7 +242,7 @@ func TestOnlyTheLeaderApplies(t *testing.T) {
 	optsA, optsB := f.options(t), f.options(t)
 	optsA.Identity, optsB.Identity = "replica-a", "replica-b"
 	a := start(t, f.reconciler(t, optsA), ro)
-	if rep := a.next(t, time.Minute); rep.Result != reconcile.Applied {
+	if rep := a.next(t, time.Minute); rep.Result != reconcile.CycleApplied {
 		t.Fatalf("a's first cycle = %s (%v)", rep.Result, rep.Err)
 	}
 	b := start(t, f.reconciler(t, optsB), ro)
@@ -258,7 +258,7 @@ func TestOnlyTheLeaderApplies(t *testing.T) {
 	if code, _ := a.post(t, "/reconcile", "", auth); code != http.StatusAccepted {
 		t.Fatalf("leader POST /reconcile = %d", code)
 	}
-	if rep := a.next(t, time.Minute); rep.Result != reconcile.Applied {
+	if rep := a.next(t, time.Minute); rep.Result != reconcile.CycleApplied {
 		t.Fatalf("leader cycle = %s (%v)", rep.Result, rep.Err)
 	}
 	select {

@@ -26,7 +26,7 @@ func converge(t *testing.T, ctx context.Context, r *reconcile.Reconciler, max in
 	for range max {
 		rep := r.Cycle(ctx, "test")
 		reps = append(reps, rep)
-		if rep.Result == reconcile.Applied || rep.Result == reconcile.Unchanged {
+		if rep.Result == reconcile.CycleApplied || rep.Result == reconcile.CycleUnchanged {
 			return reps
 		}
 		t.Logf("cycle %d: %s: %v", len(reps), rep.Result, rep.Err)
@@ -100,7 +100,7 @@ func TestAPIServerOutageDuringCycle(t *testing.T) {
 	}
 	interrupted := <-done
 	t.Logf("interrupted cycle: %s: %v", interrupted.Result, interrupted.Err)
-	if interrupted.Result != reconcile.Failed {
+	if interrupted.Result != reconcile.CycleFailed {
 		t.Errorf("cycle during the outage = %s, want failed", interrupted.Result)
 	}
 	if err := c.StartAPIServer(ctx); err != nil {
@@ -121,5 +121,5 @@ func TestAPIServerOutageDuringCycle(t *testing.T) {
 		t.Errorf("release status = %s, want deployed", st)
 	}
 	// And the next cycle finds nothing to do.
-	cycle(t, ctx, r, reconcile.Unchanged)
+	cycle(t, ctx, r, reconcile.CycleUnchanged)
 }

@@ -33,22 +33,22 @@ import (
 	"github.com/pono-gitops/pono/plan"
 )
 
-// Mode is what a cycle may do; Result is how a cycle ended (both part of
+// Mode is what a cycle may do; CycleResult is how a cycle ended (both part of
 // the status document, cluster/statusdoc, which documents each value).
 type (
-	Mode   = statusdoc.Mode
-	Result = statusdoc.Result
+	Mode        = statusdoc.Mode
+	CycleResult = statusdoc.CycleResult
 )
 
 const (
-	ModeApply   = statusdoc.ModeApply
-	ModeObserve = statusdoc.ModeObserve
-	Applied     = statusdoc.Applied
-	Unchanged   = statusdoc.Unchanged
-	Planned     = statusdoc.Planned
-	Invalid     = statusdoc.Invalid
-	Refused     = statusdoc.Refused
-	Failed      = statusdoc.Failed
+	ModeApply      = statusdoc.ModeApply
+	ModeObserve    = statusdoc.ModeObserve
+	CycleApplied   = statusdoc.CycleApplied
+	CycleUnchanged = statusdoc.CycleUnchanged
+	CyclePlanned   = statusdoc.CyclePlanned
+	CycleInvalid   = statusdoc.CycleInvalid
+	CycleRefused   = statusdoc.CycleRefused
+	CycleFailed    = statusdoc.CycleFailed
 )
 
 // Options are the reconciler's settings.
@@ -123,7 +123,7 @@ type compiled struct {
 	commit gitrepo.CommitInfo
 	res    *compiler.Result
 	err    error // compile or signature error
-	result Result
+	result CycleResult
 	signer string
 }
 
@@ -196,7 +196,7 @@ type CycleReport struct {
 	// Target is the commit whose platform the cycle converged to: Commit,
 	// or the last good commit when Commit is invalid or refused.
 	Target   CommitRef
-	Result   Result
+	Result   CycleResult
 	Err      error
 	Releases []ReleaseResult
 	Drift    []DriftedRelease
@@ -216,7 +216,7 @@ func (r *Reconciler) Cycle(ctx context.Context, trigger string) *CycleReport {
 	rep.Err = r.cycle(ctx, rep)
 	rep.Duration = r.now().Sub(rep.Started)
 	if rep.Err != nil && rep.Result == "" {
-		rep.Result = Failed
+		rep.Result = CycleFailed
 	}
 	// Record even when ctx was cancelled (shutdown): the status should say
 	// how the last cycle ended.
@@ -234,7 +234,7 @@ func (r *Reconciler) cycle(ctx context.Context, rep *CycleReport) error {
 	rep.Moved = r.head == nil || r.head.commit.Hash != head.Commit
 	// A fetch that failed is retried; a commit that is invalid or refused
 	// stays so until the ref moves.
-	if rep.Moved || r.head.result == Failed {
+	if rep.Moved || r.head.result == CycleFailed {
 		r.head = r.load(ctx, head)
 		if r.head.err == nil {
 			r.good = r.head
@@ -289,7 +289,7 @@ func (r *Reconciler) recoverGood(ctx context.Context) *compiled {
 func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 	c := &compiled{commit: gitrepo.CommitInfo{Hash: head.Commit}}
 	if err := r.remote.Fetch(ctx, head); err != nil {
-		c.err, c.result = err, Failed
+		c.err, c.result = err, CycleFailed
 		return c
 	}
 	if info, err := r.remote.CommitInfo(head.Commit); err == nil {
@@ -298,7 +298,7 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 	if r.opts.Verifier != nil {
 		signer, err := r.remote.Verify(head.Commit, r.opts.Verifier)
 		if err != nil {
-			c.err, c.result = fmt.Errorf("commit %s refused: %w", short(head.Commit), err), Refused
+			c.err, c.result = fmt.Errorf("commit %s refused: %w", short(head.Commit), err), CycleRefused
 			return c
 		}
 		r.log.Info("commit signature verified", "commit", short(head.Commit), "signer", signer)
@@ -306,7 +306,7 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 	}
 	res, err := r.compile(ctx, head.Commit)
 	if err != nil {
-		c.err, c.result = fmt.Errorf("commit %s (%s): %w", short(head.Commit), c.commit.Subject, err), Invalid
+		c.err, c.result = fmt.Errorf("commit %s (%s): %w", short(head.Commit), c.commit.Subject, err), CycleInvalid
 		return c
 	}
 	c.res = res
@@ -316,7 +316,7 @@ func (r *Reconciler) load(ctx context.Context, head gitrepo.Head) *compiled {
 // converge plans the platform against the cluster, checks drift of the
 // releases that are up to date, and, when the mode and the windows allow,
 // carries out the plan it reports (planned once, drift corrected on it).
-func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *compiled) (Result, error) {
+func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *compiled) (CycleResult, error) {
 	res := target.res
 	a := r.newApply()
 	a.Origin = "commit " + short(target.commit.Hash)
@@ -325,7 +325,7 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 	}
 	p, err := a.Plan(ctx, res)
 	if err != nil {
-		return Failed, err
+		return CycleFailed, err
 	}
 	var check []livediff.DriftRelease
 	for _, s := range p.Steps {
@@ -335,7 +335,7 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 	}
 	drifted, err := r.drift.Run(ctx, res, check)
 	if err != nil {
-		return Failed, fmt.Errorf("drift check: %w", err)
+		return CycleFailed, fmt.Errorf("drift check: %w", err)
 	}
 	reasons := map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(drifted)) {
@@ -362,11 +362,11 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 	}
 	if !changes {
 		rep.Releases = planResults(p)
-		return Unchanged, nil
+		return CycleUnchanged, nil
 	}
 	if r.opts.Mode == ModeObserve || !rep.WindowOpen {
 		rep.Releases = planResults(p)
-		return Planned, nil
+		return CyclePlanned, nil
 	}
 	out, err := a.Execute(ctx, res, p)
 	if out != nil {
@@ -376,9 +376,9 @@ func (r *Reconciler) converge(ctx context.Context, rep *CycleReport, target *com
 		}
 	}
 	if err != nil {
-		return Failed, err
+		return CycleFailed, err
 	}
-	return Applied, nil
+	return CycleApplied, nil
 }
 
 func (r *Reconciler) newApply() *apply.Apply {

@@ -11,12 +11,12 @@ import (
 func (r *Reconciler) record(ctx context.Context, rep *CycleReport) {
 	st := r.last
 	st.CheckedAt = rep.Started.Add(rep.Duration).UTC()
-	if rep.Result == Applied || rep.Result == Unchanged {
+	if rep.Result == CycleApplied || rep.Result == CycleUnchanged {
 		target := rep.Target
 		if target.Commit == "" {
 			target = rep.Commit
 		}
-		if st.LastApplied == nil || st.LastApplied.Commit != target.Commit || rep.Result == Applied {
+		if st.LastApplied == nil || st.LastApplied.Commit != target.Commit || rep.Result == CycleApplied {
 			t := target
 			st.LastApplied = &t
 		}
@@ -50,7 +50,7 @@ func (r *Reconciler) record(ctx context.Context, rep *CycleReport) {
 	log := r.log.With("commit", rep.Commit.Short(), "result", rep.Result, "duration", rep.Duration.Round(1e6).String(), "trigger", rep.Trigger)
 	if rep.Err == nil {
 		r.events.clear()
-		if rep.Result == Unchanged && !rep.Moved {
+		if rep.Result == CycleUnchanged && !rep.Moved {
 			log.Debug("cycle")
 		} else {
 			log.Info("cycle", "drifted", len(rep.Drift), "releases", len(rep.Releases))
@@ -58,7 +58,7 @@ func (r *Reconciler) record(ctx context.Context, rep *CycleReport) {
 		return
 	}
 	log.Error("cycle failed", "err", rep.Err)
-	reason := map[Result]string{Invalid: "InvalidCommit", Refused: "CommitRefused", Failed: "ReconcileFailed"}[rep.Result]
+	reason := map[CycleResult]string{CycleInvalid: "InvalidCommit", CycleRefused: "CommitRefused", CycleFailed: "ReconcileFailed"}[rep.Result]
 	if reason == "" {
 		reason = "ReconcileFailed"
 	}

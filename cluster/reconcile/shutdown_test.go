@@ -58,7 +58,7 @@ func TestShutdownLetsTheOperationFinish(t *testing.T) {
 		}
 	}
 	r := f.reconcilerWith(t, &kube.Config{RESTConfig: f.c.RESTConfig(), Logger: testLogger(t)}, opts)
-	cycle(t, t.Context(), r, reconcile.Applied)
+	cycle(t, t.Context(), r, reconcile.CycleApplied)
 	<-started
 
 	// A long grace period: the running upgrade finishes.
@@ -81,7 +81,7 @@ func TestShutdownLetsTheOperationFinish(t *testing.T) {
 	labelNodes(t, f, "gitops-shutdown-a", "yes")
 	<-stopped
 	rep := <-run.cycles
-	if rep.Result != reconcile.Applied {
+	if rep.Result != reconcile.CycleApplied {
 		t.Fatalf("cycle during shutdown = %s (%v), want applied", rep.Result, rep.Err)
 	}
 	if st := releaseStatus(t, t.Context(), f); st != "deployed" {

@@ -21,25 +21,25 @@ const (
 	ModeObserve Mode = "observe"
 )
 
-// Result is how a cycle ended.
-type Result string
+// CycleResult is how a cycle ended.
+type CycleResult string
 
 const (
-	// Applied: changes were made and every release converged.
-	Applied Result = "applied"
-	// Unchanged: nothing to do; the cluster matches the commit.
-	Unchanged Result = "unchanged"
-	// Planned: there are changes or drift, but the cycle may not apply
+	// CycleApplied: changes were made and every release converged.
+	CycleApplied CycleResult = "applied"
+	// CycleUnchanged: nothing to do; the cluster matches the commit.
+	CycleUnchanged CycleResult = "unchanged"
+	// CyclePlanned: there are changes or drift, but the cycle may not apply
 	// them (observe mode, or outside the allow windows).
-	Planned Result = "planned"
-	// Invalid: the commit does not compile or violates policy; nothing was
+	CyclePlanned CycleResult = "planned"
+	// CycleInvalid: the commit does not compile or violates policy; nothing was
 	// changed and the last good commit stays in place.
-	Invalid Result = "invalid"
-	// Refused: the commit's signature is missing or untrusted; nothing
+	CycleInvalid CycleResult = "invalid"
+	// CycleRefused: the commit's signature is missing or untrusted; nothing
 	// was changed.
-	Refused Result = "refused"
-	// Failed: git, the cluster or a release operation failed.
-	Failed Result = "failed"
+	CycleRefused CycleResult = "refused"
+	// CycleFailed: git, the cluster or a release operation failed.
+	CycleFailed CycleResult = "failed"
 )
 
 // Status is what the reconciler records after its cycles. Secrets never
@@ -72,7 +72,7 @@ type Attempt struct {
 	Trigger  string        `json:"trigger,omitempty"`
 	Time     time.Time     `json:"time"`
 	Duration time.Duration `json:"duration"`
-	Result   Result        `json:"result"`
+	Result   CycleResult   `json:"result"`
 	Error    string        `json:"error,omitempty"`
 	// Window says whether changes were allowed ("" when no windows are
 	// configured).

@@ -122,7 +122,7 @@ func newBootstrapCmd(s streams) *cobra.Command {
 			if rep.Err != nil {
 				return &exitError{code: 1, err: rep.Err}
 			}
-			if rep.Result == reconcile.Planned {
+			if rep.Result == reconcile.CyclePlanned {
 				return &exitError{code: 1, err: errors.New("the platform was only planned (observe mode or outside the allow windows): it is not in place yet")}
 			}
 			fmt.Fprintf(s.err, "platform ready at commit %s; pono keeps it in sync from now on\n", rep.Commit.Short())

@@ -319,7 +319,7 @@ type cycleJSON struct {
 	Commit     reconcile.CommitRef        `json:"commit"`
 	Target     reconcile.CommitRef        `json:"target"`
 	Moved      bool                       `json:"moved"`
-	Result     reconcile.Result           `json:"result"`
+	Result     reconcile.CycleResult      `json:"result"`
 	Error      string                     `json:"error,omitempty"`
 	Duration   string                     `json:"duration"`
 	WindowOpen bool                       `json:"windowOpen"`

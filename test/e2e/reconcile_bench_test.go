@@ -91,7 +91,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 	// The first cycle fetches, compiles and records status; the second
 	// confirms the objects clean. Idle cycles start from the third.
 	for i := range 2 {
-		if rep := r.Cycle(ctx, "setup"); rep.Result != reconcile.Unchanged {
+		if rep := r.Cycle(ctx, "setup"); rep.Result != reconcile.CycleUnchanged {
 			b.Fatalf("setup cycle %d = %s (%v)", i, rep.Result, rep.Err)
 		}
 	}
@@ -100,7 +100,7 @@ func benchIdleCycles(b *testing.B, c *cluster.Cluster, name, url string, srv *gi
 	b.ResetTimer()
 	for b.Loop() {
 		rep := r.Cycle(ctx, "bench")
-		if rep.Result != reconcile.Unchanged || rep.Moved || rep.StatusWritten || len(rep.Drift) > 0 {
+		if rep.Result != reconcile.CycleUnchanged || rep.Moved || rep.StatusWritten || len(rep.Drift) > 0 {
 			b.Fatalf("idle cycle = %s moved=%v status=%v drift=%v (%v)", rep.Result, rep.Moved, rep.StatusWritten, rep.Drift, rep.Err)
 		}
 	}

@@ -320,7 +320,7 @@ func scenario(t *testing.T, b *browser, p string) {
 		Namespace: p + "-pono", CacheDir: t.TempDir(),
 		Apply: applyOptions(time.Minute, nil),
 	}, []byte(token))
-	if rep := next(); rep.Result != reconcile.Failed {
+	if rep := next(); rep.Result != reconcile.CycleFailed {
 		t.Fatalf("first cycle = %s (%v), want failed (bad is refused)", rep.Result, rep.Err)
 	}
 
@@ -382,7 +382,7 @@ func scenario(t *testing.T, b *browser, p string) {
 	b.waitFor(t, "queued", visible("#queued"))
 	b.evalT(t, "mark the page", `window.ponoNoReload = true`, nil)
 	rep := next()
-	if rep.Result != reconcile.Invalid || rep.Trigger != "ui" {
+	if rep.Result != reconcile.CycleInvalid || rep.Trigger != "ui" {
 		t.Fatalf("cycle after reconcile now = %s %s (%v), want ui invalid", rep.Trigger, rep.Result, rep.Err)
 	}
 	b.waitFor(t, "the positioned error", fmt.Sprintf(`(document.getElementById("attempt-commit")||{}).textContent === %q && !!document.getElementById("attempt-error") && window.ponoNoReload === true`, invalid[:12]))

@@ -65,7 +65,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 		Apply: applyOptions(time.Minute, managed),
 	}, nil)
 	// bad is refused by the API server's validation, not by RBAC.
-	if rep := next(); rep.Result != reconcile.Failed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
+	if rep := next(); rep.Result != reconcile.CycleFailed || rep.Err == nil || !strings.Contains(rep.Err.Error(), "Not_A_Valid_Name") || strings.Contains(rep.Err.Error(), "forbidden") {
 		t.Fatalf("first cycle = %s (%v), want failed on bad's invalid object name alone", rep.Result, rep.Err)
 	}
 	get := func(path string, v any) { t.Helper(); getFrom(t, base, path, v) }
@@ -140,7 +140,7 @@ func TestPageUnderLeastPrivilege(t *testing.T) {
 		Namespace: p + "-pono", CacheDir: t.TempDir(), Identity: "pono-1",
 		Apply: applyOptions(time.Minute, managed),
 	}, nil)
-	if rep := next(); rep.Result != reconcile.Planned {
+	if rep := next(); rep.Result != reconcile.CyclePlanned {
 		t.Fatalf("observe cycle = %s (%v), want planned", rep.Result, rep.Err)
 	}
 	var plan struct {
