@@ -37,8 +37,8 @@ func (e *executor) emit(ev Event) {
 
 // run executes the uninstalls of moved releases, then the apply steps, then
 // the deletions (in reverse dependency order), each set as a DAG.
-func (e *executor) run(ctx context.Context, p *plan.Plan) []Result {
-	results := make([]Result, len(p.Steps))
+func (e *executor) run(ctx context.Context, p *plan.Plan) []ReleaseResult {
+	results := make([]ReleaseResult, len(p.Steps))
 	var moved, applies, deletes []int
 	for i, s := range p.Steps {
 		if s.Changes() {
@@ -65,7 +65,7 @@ func (e *executor) run(ctx context.Context, p *plan.Plan) []Result {
 // at once, in plan order; one that writes nothing, or whose need failed,
 // finishes at once and releases its dependents in turn. Steps left waiting
 // when nothing runs any more (a cycle) are blocked.
-func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results []Result) {
+func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results []ReleaseResult) {
 	byName := map[string][]int{}
 	for _, i := range idx {
 		byName[p.Steps[i].Name] = append(byName[p.Steps[i].Name], i)
@@ -144,7 +144,7 @@ func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results 
 }
 
 // failedNeed names a step s waits for that failed or was blocked, or "".
-func failedNeed(s *plan.Step, byName map[string][]int, results []Result) string {
+func failedNeed(s *plan.Step, byName map[string][]int, results []ReleaseResult) string {
 	for _, dep := range s.After {
 		for _, j := range byName[dep] {
 			if o := results[j].Outcome; o == Failed || o == Blocked {
@@ -156,7 +156,7 @@ func failedNeed(s *plan.Step, byName map[string][]int, results []Result) string 
 }
 
 // finished counts a blocked step that would have written as done.
-func (e *executor) finished(s *plan.Step, r *Result) {
+func (e *executor) finished(s *plan.Step, r *ReleaseResult) {
 	if !s.Changes() {
 		return
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // step runs one step that writes, reporting its start and end.
-func (e *executor) step(ctx context.Context, s *plan.Step) Result {
+func (e *executor) step(ctx context.Context, s *plan.Step) ReleaseResult {
 	began := time.Now()
 	e.mu.Lock()
 	e.running++

@@ -27,8 +27,8 @@ const (
 	Blocked = plan.OutcomeBlocked
 )
 
-// Result is one release's outcome.
-type Result struct {
+// ReleaseResult is one release's outcome.
+type ReleaseResult struct {
 	Name      string        `json:"name"`
 	Namespace string        `json:"namespace"`
 	Action    plan.Action   `json:"action"`
@@ -42,13 +42,13 @@ type Result struct {
 }
 
 // resultOf starts the result of step s.
-func resultOf(s *plan.Step) Result {
-	return Result{Name: s.Name, Namespace: s.Namespace, Action: s.Action, Reason: s.Reason, Wave: s.Wave}
+func resultOf(s *plan.Step) ReleaseResult {
+	return ReleaseResult{Name: s.Name, Namespace: s.Namespace, Action: s.Action, Reason: s.Reason, Wave: s.Wave}
 }
 
 // unexecuted is the result of a step that is not carried out (a dry run,
 // or a step that writes nothing).
-func unexecuted(s *plan.Step) Result {
+func unexecuted(s *plan.Step) ReleaseResult {
 	r := resultOf(s)
 	r.Outcome, r.Error = s.Unexecuted()
 	return r
@@ -56,16 +56,16 @@ func unexecuted(s *plan.Step) Result {
 
 // Report is the outcome of an apply.
 type Report struct {
-	Platform string        `json:"platform"`
-	DryRun   bool          `json:"dryRun,omitempty"`
-	Plan     *plan.Plan    `json:"-"`
-	Results  []Result      `json:"results"`
-	Duration time.Duration `json:"duration"`
+	Platform string          `json:"platform"`
+	DryRun   bool            `json:"dryRun,omitempty"`
+	Plan     *plan.Plan      `json:"-"`
+	Results  []ReleaseResult `json:"results"`
+	Duration time.Duration   `json:"duration"`
 }
 
 // Failed returns the failed and blocked releases.
-func (r *Report) Failed() []Result {
-	var out []Result
+func (r *Report) Failed() []ReleaseResult {
+	var out []ReleaseResult
 	for _, x := range r.Results {
 		if x.Outcome == Failed || x.Outcome == Blocked {
 			out = append(out, x)
@@ -85,7 +85,7 @@ func (r *Report) Counts() map[Outcome]int {
 
 // FailedError is returned by Run when releases failed; the report is
 // returned too.
-type FailedError struct{ Releases []Result }
+type FailedError struct{ Releases []ReleaseResult }
 
 func (e *FailedError) Error() string {
 	var b strings.Builder
@@ -116,7 +116,7 @@ type Event struct {
 	Type EventType
 	Step *plan.Step
 	// Result is set on EventFinish.
-	Result *Result
+	Result *ReleaseResult
 	// Done, Running and Total count releases that act (skips excluded).
 	Done, Running, Total int
 }

@@ -45,7 +45,7 @@ func TestRunRedactsSensitiveValues(t *testing.T) {
 }
 
 func TestFailedErrorNamesEachRelease(t *testing.T) {
-	err := &FailedError{Releases: []Result{
+	err := &FailedError{Releases: []ReleaseResult{
 		{Name: "a", Action: "install", Error: "rejected"},
 		{Name: "b", Action: "upgrade", Error: "not attempted: it needs a, which failed"},
 	}}

@@ -66,7 +66,7 @@ func run(t *testing.T, a *Apply, res *compiler.Result) *Report {
 	return rep
 }
 
-func resultNamed(t *testing.T, rep *Report, name string) Result {
+func resultNamed(t *testing.T, rep *Report, name string) ReleaseResult {
 	t.Helper()
 	for _, r := range rep.Results {
 		if r.Name == name {
@@ -74,7 +74,7 @@ func resultNamed(t *testing.T, rep *Report, name string) Result {
 		}
 	}
 	t.Fatalf("no result for %s in %+v", name, rep.Results)
-	return Result{}
+	return ReleaseResult{}
 }
 
 // before reports whether event a happened before event b.

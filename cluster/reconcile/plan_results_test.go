@@ -19,7 +19,7 @@ func TestPlanResultsUseThePlanVocabulary(t *testing.T) {
 		{Name: "e", Namespace: "n", Action: plan.Conflict, Reason: "release n/e exists and is not managed by pono"},
 	}}
 	p.Correct(map[string]string{"n/b": "drift: Deployment/n/b: spec.replicas"})
-	want := []ReleaseResult{
+	want := []ReleaseRecord{
 		{Name: "a", Namespace: "n", Action: "skip", Reason: "up to date", Outcome: "unchanged"},
 		{Name: "b", Namespace: "n", Action: "correct", Reason: "drift: Deployment/n/b: spec.replicas", Outcome: "planned"},
 		{Name: "c", Namespace: "n", Action: "install", Reason: "not installed", Outcome: "planned"},

@@ -198,7 +198,7 @@ type CycleReport struct {
 	Target   CommitRef
 	Result   CycleResult
 	Err      error
-	Releases []ReleaseResult
+	Releases []ReleaseRecord
 	Drift    []DriftedRelease
 	// WindowOpen is false when the cycle was outside the allow windows.
 	WindowOpen bool
@@ -394,20 +394,20 @@ func (r *Reconciler) newApply() *apply.Apply {
 }
 
 // planResults reports a plan that is not carried out.
-func planResults(p *plan.Plan) []ReleaseResult {
-	out := make([]ReleaseResult, 0, len(p.Steps))
+func planResults(p *plan.Plan) []ReleaseRecord {
+	out := make([]ReleaseRecord, 0, len(p.Steps))
 	for i := range p.Steps {
 		s := &p.Steps[i]
 		o, msg := s.Unexecuted()
-		out = append(out, ReleaseResult{Name: s.Name, Namespace: s.Namespace, Action: string(s.Action), Reason: s.Reason, Outcome: string(o), Error: msg})
+		out = append(out, ReleaseRecord{Name: s.Name, Namespace: s.Namespace, Action: string(s.Action), Reason: s.Reason, Outcome: string(o), Error: msg})
 	}
 	return out
 }
 
-func applyResults(rep *apply.Report) []ReleaseResult {
-	out := make([]ReleaseResult, 0, len(rep.Results))
+func applyResults(rep *apply.Report) []ReleaseRecord {
+	out := make([]ReleaseRecord, 0, len(rep.Results))
 	for _, x := range rep.Results {
-		out = append(out, ReleaseResult{Name: x.Name, Namespace: x.Namespace, Action: string(x.Action), Reason: x.Reason, Outcome: string(x.Outcome), Error: x.Error})
+		out = append(out, ReleaseRecord{Name: x.Name, Namespace: x.Namespace, Action: string(x.Action), Reason: x.Reason, Outcome: string(x.Outcome), Error: x.Error})
 	}
 	return out
 }

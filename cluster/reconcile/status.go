@@ -29,7 +29,7 @@ type (
 	Status         = statusdoc.Status
 	Attempt        = statusdoc.Attempt
 	CommitRef      = statusdoc.CommitRef
-	ReleaseResult  = statusdoc.ReleaseResult
+	ReleaseRecord  = statusdoc.ReleaseRecord
 	DriftedRelease = statusdoc.DriftedRelease
 )
 

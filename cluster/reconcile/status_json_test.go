@@ -26,7 +26,7 @@ func TestStatusJSONUnchanged(t *testing.T) {
 			CommitRef: CommitRef{Commit: "0123456789abcdef0123456789abcdef01234567", Subject: "bump web", Author: "Ada <ada@example.org>"},
 			Trigger:   "webhook", Time: at, Duration: 1500 * time.Millisecond, Result: CycleFailed, Error: "release admin/web: boom",
 			Window:   "closed until 22:00",
-			Releases: []ReleaseResult{{Name: "web", Namespace: "admin", Action: "upgrade", Reason: "chart 1.0.1", Outcome: "failed", Error: "boom"}},
+			Releases: []ReleaseRecord{{Name: "web", Namespace: "admin", Action: "upgrade", Reason: "chart 1.0.1", Outcome: "failed", Error: "boom"}},
 			Drift:    []DriftedRelease{{Release: "admin/web", Objects: []string{"Deployment/admin/web: spec.replicas"}, Corrected: true}},
 		},
 		LastApplied: &CommitRef{Commit: "fedcba9876543210fedcba9876543210fedcba98"},

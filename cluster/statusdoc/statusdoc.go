@@ -77,7 +77,7 @@ type Attempt struct {
 	// Window says whether changes were allowed ("" when no windows are
 	// configured).
 	Window   string           `json:"window,omitempty"`
-	Releases []ReleaseResult  `json:"releases,omitempty"`
+	Releases []ReleaseRecord  `json:"releases,omitempty"`
 	Drift    []DriftedRelease `json:"drift,omitempty"`
 }
 
@@ -97,8 +97,9 @@ func (c CommitRef) Short() string {
 	return c.Commit
 }
 
-// ReleaseResult is what a cycle did to one release.
-type ReleaseResult struct {
+// ReleaseRecord is what a cycle did to one release, as the status
+// document records it (apply.ReleaseResult, in strings).
+type ReleaseRecord struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace"`
 	Action    string `json:"action"`

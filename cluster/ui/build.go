@@ -50,7 +50,7 @@ func Build(in Input) *Snapshot {
 	if in.Result != nil && s.Platform.Name == "" {
 		s.Platform.Name = in.Result.Platform.Name
 	}
-	outcomes, drift := map[string]statusdoc.ReleaseResult{}, map[string]statusdoc.DriftedRelease{}
+	outcomes, drift := map[string]statusdoc.ReleaseRecord{}, map[string]statusdoc.DriftedRelease{}
 	if a := s.Platform.LastAttempt; a != nil {
 		for _, o := range a.Releases {
 			outcomes[o.Namespace+"/"+o.Name] = o

@@ -51,7 +51,7 @@ func fixture(t testing.TB, n int, withWorkflows bool) Input {
 		switch i {
 		case 1:
 			row.HelmStatus, row.Ready, row.KubeStatus = "failed", false, []string{"CrashLoopBackOff"}
-			attempt.Releases = append(attempt.Releases, statusdoc.ReleaseResult{Name: name, Namespace: "admin", Action: "upgrade", Outcome: "failed",
+			attempt.Releases = append(attempt.Releases, statusdoc.ReleaseRecord{Name: name, Namespace: "admin", Action: "upgrade", Outcome: "failed",
 				Error: "upgrade failed: container web: back-off restarting, password " + secret})
 		case 2:
 			row.HelmStatus, row.Ready, row.DeployedVersion, row.KubeStatus, row.Revision = "not-installed", false, "", []string{}, 0

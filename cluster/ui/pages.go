@@ -36,7 +36,7 @@ type pageData struct {
 	States []string
 
 	Row       *Row
-	Outcome   *statusdoc.ReleaseResult
+	Outcome   *statusdoc.ReleaseRecord
 	Detail    *ReleaseDetail
 	DetailErr string
 	Values    string
@@ -175,8 +175,8 @@ func (s *Server) releasePage(w http.ResponseWriter, r *http.Request) {
 // releaseData reads what the release page adds to the row: the last
 // cycle's outcome, Helm history and objects, and the values from git,
 // each masked.
-func (s *Server) releaseData(ctx context.Context, snap *Snapshot, row *Row) (*statusdoc.ReleaseResult, *ReleaseDetail, string, string) {
-	var outcome *statusdoc.ReleaseResult
+func (s *Server) releaseData(ctx context.Context, snap *Snapshot, row *Row) (*statusdoc.ReleaseRecord, *ReleaseDetail, string, string) {
+	var outcome *statusdoc.ReleaseRecord
 	if a := snap.Platform.LastAttempt; a != nil {
 		for i := range a.Releases {
 			if o := a.Releases[i]; o.Namespace == row.Namespace && o.Name == row.Release {

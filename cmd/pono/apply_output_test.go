@@ -20,7 +20,7 @@ func TestApplyJSONShape(t *testing.T) {
 			{Name: "web", Namespace: "services", Action: plan.Install, After: []string{"db"}, Desired: &plan.Desired{}},
 			{Name: "old", Namespace: "services", Action: plan.Uninstall},
 		}},
-		Results: []apply.Result{
+		Results: []apply.ReleaseResult{
 			{Name: "web", Namespace: "services", Action: plan.Install, Reason: "new", Outcome: plan.OutcomePlanned, Wave: 1},
 			{Name: "old", Namespace: "services", Action: plan.Uninstall, Reason: "not in the platform", Outcome: plan.OutcomePlanned},
 		}}

@@ -291,7 +291,7 @@ func driftState(d reconcile.DriftedRelease) string {
 
 // printReleaseResults prints a cycle's per-release table (nothing when
 // there are no releases).
-func printReleaseResults(w io.Writer, rs []reconcile.ReleaseResult) error {
+func printReleaseResults(w io.Writer, rs []reconcile.ReleaseRecord) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -324,7 +324,7 @@ type cycleJSON struct {
 	Duration   string                     `json:"duration"`
 	WindowOpen bool                       `json:"windowOpen"`
 	NextWindow *time.Time                 `json:"nextWindow,omitempty"`
-	Releases   []reconcile.ReleaseResult  `json:"releases"`
+	Releases   []reconcile.ReleaseRecord  `json:"releases"`
 	Drift      []reconcile.DriftedRelease `json:"drift"`
 }
 
@@ -340,7 +340,7 @@ func cycleView(rep *reconcile.CycleReport) cycleJSON {
 		v.NextWindow = &t
 	}
 	if v.Releases == nil {
-		v.Releases = []reconcile.ReleaseResult{}
+		v.Releases = []reconcile.ReleaseRecord{}
 	}
 	if v.Drift == nil {
 		v.Drift = []reconcile.DriftedRelease{}

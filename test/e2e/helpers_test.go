@@ -220,7 +220,7 @@ func outcomes(rep *apply.Report) map[string]string {
 	return m
 }
 
-func result(t testing.TB, rep *apply.Report, name string) apply.Result {
+func result(t testing.TB, rep *apply.Report, name string) apply.ReleaseResult {
 	t.Helper()
 	for _, r := range rep.Results {
 		if r.Name == name {
@@ -228,7 +228,7 @@ func result(t testing.TB, rep *apply.Report, name string) apply.Result {
 		}
 	}
 	t.Fatalf("no result for %s in\n%s", name, table(rep))
-	return apply.Result{}
+	return apply.ReleaseResult{}
 }
 
 func helmClient(t testing.TB, c *cluster.Cluster) *helmsdk.Client {
