@@ -142,9 +142,9 @@ func guardPlatform(out, platformDir string) error {
 	case err != nil:
 		return nil
 	case rel == ".":
-		return &refusal{out, "it is the platform directory being compiled; choose another -o"}
+		return &refusal{out, "it is the platform directory being compiled; choose another --output-dir"}
 	case rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)):
-		return &refusal{out, fmt.Sprintf("it contains the platform directory %s; choose another -o", platformDir)}
+		return &refusal{out, fmt.Sprintf("it contains the platform directory %s; choose another --output-dir", platformDir)}
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func checkReplaceable(out string) error {
 	}
 	mb, err := safefs.ReadRegularFile(filepath.Join(out, MarkerFile), 1<<20)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &refusal{out, fmt.Sprintf("it is not empty and has no %s, so it is not an earlier compile output (move its files away or choose another -o)", MarkerFile)}
+		return &refusal{out, fmt.Sprintf("it is not empty and has no %s, so it is not an earlier compile output (move its files away or choose another --output-dir)", MarkerFile)}
 	}
 	if err != nil {
 		return &refusal{out, fmt.Sprintf("its %s cannot be read: %v", MarkerFile, err)}

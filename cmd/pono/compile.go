@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -113,18 +114,28 @@ func newValidateCmd(s streams) *cobra.Command {
 
 func newCompileCmd(s streams) *cobra.Command {
 	var f compileFlags
-	var out string
+	var outDir string
 	var updateLock bool
+	var format *compileFormat
 	cmd := &cobra.Command{
-		Use:   "compile DIR -o OUT",
+		Use:   "compile DIR --output-dir OUT",
 		Short: "Compile a platform into Helm releases, rendered manifests and a lock",
 		Long: "compile writes OUT/releases.yaml (every release with its chart, values, labels and needs),\n" +
 			"OUT/manifests/<release>.yaml (canonical rendered manifests) and OUT/pono.lock, and updates\n" +
-			"DIR/pono.lock when chart resolutions changed (unless --locked).",
+			"DIR/pono.lock when chart resolutions changed (unless --locked). -o is the format of the\n" +
+			"summary printed (table, json or yaml); -o OUT, a directory, is deprecated for --output-dir.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := outDir
+			if format.dir != "" {
+				if out != "" {
+					return usageErr(fmt.Errorf("compile: --output-dir and -o DIR exclude each other: use --output-dir"))
+				}
+				out = format.dir
+				fmt.Fprintf(s.err, "warning: pono compile -o DIR is deprecated; use --output-dir DIR\n")
+			}
 			if out == "" {
-				return usageErr(fmt.Errorf("compile: -o OUT is required"))
+				return usageErr(fmt.Errorf("compile: --output-dir OUT is required"))
 			}
 			// Refuse before the work: the output is checked again when written.
 			if err := compiler.CheckOutput(out, args[0]); err != nil {
@@ -148,12 +159,39 @@ func newCompileCmd(s streams) *cobra.Command {
 			for _, c := range res.LockChanges {
 				fmt.Fprintf(s.err, "pono.lock: %s\n", c)
 			}
+			if done, err := writeStructured(s.out, format.value, compileView(res, out)); done {
+				return err
+			}
 			fmt.Fprintf(s.out, "compiled platform %s: %d releases into %s\n", res.Platform.Name, len(res.Releases), out)
 			return printReleases(s.out, res.Releases)
 		},
 	}
 	f.bind(cmd)
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output directory")
+	cmd.Flags().StringVarP(&outDir, "output-dir", "d", "", "output directory")
+	format = bindCompileOutput(cmd)
 	cmd.Flags().BoolVar(&updateLock, "update-lock", false, "re-resolve every chart ignoring pono.lock (newest allowed versions; charts changed under a locked version accepted)")
 	return cmd
+}
+
+// compileFormat is compile's -o: a format as everywhere else, or, for a
+// deprecation period, the output directory compile -o used to take.
+type compileFormat struct {
+	outputFormat
+	dir string
+}
+
+func (f *compileFormat) Set(s string) error {
+	err := f.outputFormat.Set(s)
+	var fe *formatError
+	if errors.As(err, &fe) {
+		f.dir = s
+		return nil
+	}
+	return err
+}
+
+func bindCompileOutput(cmd *cobra.Command) *compileFormat {
+	f := &compileFormat{outputFormat: *newOutputFormat("table", "json", "yaml")}
+	cmd.Flags().VarP(f, "output", "o", "summary format: table, json, yaml (a directory: deprecated, use --output-dir)")
+	return f
 }

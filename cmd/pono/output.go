@@ -51,11 +51,18 @@ func (f *outputFormat) Set(s string) error {
 // bindOutput declares -o/--output on cmd: the first of allowed is the
 // default. "text" is accepted for "table" where table is allowed.
 func bindOutput(cmd *cobra.Command, usage string, allowed ...string) *outputFormat {
+	f := newOutputFormat(allowed...)
+	cmd.Flags().VarP(f, "output", "o", fmt.Sprintf("%s: %s", usage, strings.Join(allowed, ", ")))
+	return f
+}
+
+// newOutputFormat is a format flag's value: the first of allowed is the
+// default; "text" is accepted for "table" where table is allowed.
+func newOutputFormat(allowed ...string) *outputFormat {
 	f := &outputFormat{value: allowed[0], allowed: allowed}
 	if slices.Contains(allowed, "table") {
 		f.synonyms = map[string]string{"text": "table"}
 	}
-	cmd.Flags().VarP(f, "output", "o", fmt.Sprintf("%s: %s", usage, strings.Join(allowed, ", ")))
 	return f
 }
 

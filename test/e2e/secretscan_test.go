@@ -284,7 +284,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	s.must(env, "validate", dir)
 	s.must(env, "validate", dir, "--schema-only")
 	out := t.TempDir()
-	s.must(env, "compile", dir, "-o", filepath.Join(out, "compiled"))
+	s.must(env, "compile", dir, "--output-dir", filepath.Join(out, "compiled"))
 	s.dir(out)
 	lock, err := os.ReadFile(filepath.Join(dir, "pono.lock")) // written beside the platform
 	if err != nil {
@@ -421,7 +421,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	if _, errOut, code := s.run(env, "validate", wrong, "-v"); code != 1 || !strings.Contains(errOut, "flavour") {
 		t.Errorf("validate of a bad option: exit %d, want 1 naming the parameter\n%s", code, errOut)
 	}
-	s.run(env, "compile", wrong, "-o", filepath.Join(t.TempDir(), "x"), "-v")
+	s.run(env, "compile", wrong, "--output-dir", filepath.Join(t.TempDir(), "x"), "-v")
 
 	t.Logf("scanned %d outputs for %d encoded forms of %d secrets", s.outputs, len(s.needles), len(planted))
 	for _, h := range s.hits {

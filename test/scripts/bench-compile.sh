@@ -27,7 +27,7 @@ helm_times=()
 for r in $(seq "$RUNS"); do
   rm -rf "$work/out"
   t0=$(now)
-  ./bin/pono compile "$work/p" -o "$work/out" --cache-dir "$work/cache" >/dev/null 2>&1
+  ./bin/pono compile "$work/p" --output-dir "$work/out" --cache-dir "$work/cache" >/dev/null 2>&1
   t1=$(now)
   pono_times+=("$(awk -v a="$t0" -v b="$t1" "BEGIN{print b-a}")")
 

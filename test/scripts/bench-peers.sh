@@ -200,7 +200,7 @@ floor() {
   for ns in floor-admin floor-services floor-ext; do kubectl create namespace "$ns" >/dev/null; done
   rm -rf "$work/floor" "$work/floor-out"
   pono_platform "$work/floor" floor
-  "$work/pono" compile "$work/floor" -o "$work/floor-out" --cache-dir "$work/pono-cache" >/dev/null
+  "$work/pono" compile "$work/floor" --output-dir "$work/floor-out" --cache-dir "$work/pono-cache" >/dev/null
   rm -rf "$m" && cp -r "$work/floor-out/manifests" "$m"
   wait_all="kubectl apply --server-side -f '$m' >/dev/null && kubectl wait --for=condition=Available deployment --all -n floor-services --timeout=$TIMEOUT >/dev/null"
   measure floor_full all bash -c "$wait_all"

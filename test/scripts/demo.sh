@@ -26,11 +26,11 @@ step "pono workflow list $ex"
 step "pono workflow graph $ex organ-report (mermaid; -o dot for Graphviz)"
 ./bin/pono workflow graph "$ex" organ-report
 
-step "pono compile $ex -o out/kaapana-like --locked"
-./bin/pono compile "$ex" -o out/kaapana-like --locked
+step "pono compile $ex --output-dir out/kaapana-like --locked"
+./bin/pono compile "$ex" --output-dir out/kaapana-like --locked
 
-step "pono compile $ex -e prod -o out/kaapana-like-prod --locked"
-./bin/pono compile "$ex" -e prod -o out/kaapana-like-prod --locked
+step "pono compile $ex -e prod --output-dir out/kaapana-like-prod --locked"
+./bin/pono compile "$ex" -e prod --output-dir out/kaapana-like-prod --locked
 
 tools=${PONO_TOOLS:-${PONO_CACHE:-$HOME/.cache/pono}/tools}
 if [ ! -x "$tools/bin/kube-apiserver" ]; then
