@@ -118,7 +118,7 @@ func (a *Apply) execute(ctx context.Context, res *compiler.Result, p *plan.Plan,
 		for i := range p.Steps {
 			r := unexecuted(&p.Steps[i])
 			if f := vr.Failed[r.Name]; f != nil && p.Steps[i].Desired != nil {
-				r.Outcome, r.Error = Failed, f.Error()
+				r.Outcome, r.Error = OutcomeFailed, f.Error()
 			}
 			rep.Results = append(rep.Results, r)
 		}

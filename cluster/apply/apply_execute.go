@@ -95,7 +95,7 @@ func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results 
 		switch need := failedNeed(s, byName, results); {
 		case need != "":
 			results[i] = resultOf(s)
-			results[i].Outcome, results[i].Error = Blocked, fmt.Sprintf("not attempted: it needs %s, which failed", need)
+			results[i].Outcome, results[i].Error = OutcomeBlocked, fmt.Sprintf("not attempted: it needs %s, which failed", need)
 			e.finished(s, &results[i])
 		case !s.Changes():
 			results[i] = unexecuted(s)
@@ -138,7 +138,7 @@ func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results 
 	for _, i := range idx {
 		if waiting[i] > 0 {
 			results[i] = resultOf(&p.Steps[i])
-			results[i].Outcome, results[i].Error = Blocked, "not attempted: unresolved dependencies"
+			results[i].Outcome, results[i].Error = OutcomeBlocked, "not attempted: unresolved dependencies"
 		}
 	}
 }
@@ -147,7 +147,7 @@ func (e *executor) runSet(ctx context.Context, p *plan.Plan, idx []int, results 
 func failedNeed(s *plan.Step, byName map[string][]int, results []ReleaseResult) string {
 	for _, dep := range s.After {
 		for _, j := range byName[dep] {
-			if o := results[j].Outcome; o == Failed || o == Blocked {
+			if o := results[j].Outcome; o == OutcomeFailed || o == OutcomeBlocked {
 				return dep
 			}
 		}

@@ -41,7 +41,7 @@ func TestSchedulerOrder(t *testing.T) {
 			a, _ := testApply(f)
 			a.Concurrency = tt.concurrency
 			rep := run(t, a, testPlatform(tt.rels...))
-			if n := rep.Counts()[Changed]; n != len(tt.rels) {
+			if n := rep.Counts()[OutcomeChanged]; n != len(tt.rels) {
 				t.Fatalf("changed %d, want %d: %+v", n, len(tt.rels), rep.Results)
 			}
 			if tt.calls != nil && callsOf(f) != strings.Join(tt.calls, "\n") {
@@ -77,7 +77,7 @@ func TestSchedulerConcurrencyBound(t *testing.T) {
 		a.Concurrency = limit
 		rels := []rel{{name: "r1"}, {name: "r2"}, {name: "r3"}, {name: "r4"}, {name: "r5"}, {name: "r6"}, {name: "r7"}}
 		rep := run(t, a, testPlatform(rels...))
-		if n := rep.Counts()[Changed]; n != len(rels) {
+		if n := rep.Counts()[OutcomeChanged]; n != len(rels) {
 			t.Fatalf("limit %d: changed %d of %d", limit, n, len(rels))
 		}
 		if f.maxRunning != limit {
@@ -109,7 +109,7 @@ func TestSchedulerBlocksDependentsOfAFailure(t *testing.T) {
 	for name, w := range want {
 		r := resultNamed(t, rep, name)
 		got := string(r.Outcome)
-		if r.Outcome == Blocked {
+		if r.Outcome == OutcomeBlocked {
 			got += ": " + r.Error
 		}
 		if got != w {
@@ -139,7 +139,7 @@ func TestSchedulerBlocksACycle(t *testing.T) {
 		}
 	}
 	rep, _ := a.Execute(context.Background(), res, p)
-	for name, want := range map[string]plan.Outcome{"a": Blocked, "b": Blocked, "c": Changed} {
+	for name, want := range map[string]plan.Outcome{"a": OutcomeBlocked, "b": OutcomeBlocked, "c": OutcomeChanged} {
 		if r := resultNamed(t, rep, name); r.Outcome != want {
 			t.Errorf("%s: %s (%s), want %s", name, r.Outcome, r.Error, want)
 		}
@@ -161,7 +161,7 @@ func TestSchedulerSkipsUpToDateAndReportsProgress(t *testing.T) {
 		}
 	}
 	rep := run(t, a, testPlatform(rel{name: "a"}, rel{name: "b", needs: []string{"a"}}))
-	if r := resultNamed(t, rep, "a"); r.Outcome != Unchanged {
+	if r := resultNamed(t, rep, "a"); r.Outcome != OutcomeUnchanged {
 		t.Errorf("a: %s, want unchanged", r.Outcome)
 	}
 	if got := callsOf(f); got != "install ns/b" {

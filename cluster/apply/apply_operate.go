@@ -22,9 +22,9 @@ func (e *executor) step(ctx context.Context, s *plan.Step) ReleaseResult {
 	r.Attempts = attempts
 	r.Detail = e.redact.Scrub(detail)
 	if err != nil {
-		r.Outcome, r.Error = Failed, e.redact.Scrub(err.Error())
+		r.Outcome, r.Error = OutcomeFailed, e.redact.Scrub(err.Error())
 	} else {
-		r.Outcome = Changed
+		r.Outcome = OutcomeChanged
 	}
 	r.Duration = time.Since(began)
 	e.mu.Lock()

@@ -55,58 +55,58 @@ func TestRemediation(t *testing.T) {
 	}{
 		{
 			name: "transient conflict: retried", fail: failing("install", 1, false, errConflict),
-			action: plan.Install, outcome: Changed, attempts: 2,
+			action: plan.Install, outcome: OutcomeChanged, attempts: 2,
 			calls: []string{"install ns/a", "install ns/a"}, detail: "revision 1; succeeded on attempt 2",
 		},
 		{
 			name: "unknown kind: discovery refreshed, retried", fail: failing("install", 1, false, fmt.Errorf("unable to build kubernetes objects: %w", errNoKind)),
-			action: plan.Install, outcome: Changed, attempts: 2, refresh: true,
+			action: plan.Install, outcome: OutcomeChanged, attempts: 2, refresh: true,
 			calls: []string{"install ns/a", "install ns/a"},
 		},
 		{
 			name: "retries exhausted", fail: failing("install", 9, false, errConflict),
 			options: func(a *Apply) { a.Retries = 2 },
-			action:  plan.Install, outcome: Failed, attempts: 3,
+			action:  plan.Install, outcome: OutcomeFailed, attempts: 3,
 			calls: []string{"install ns/a", "install ns/a", "install ns/a"}, err: "the object has been modified",
 		},
 		{
 			name: "invalid object: final", fail: failing("install", 1, false, errInvalid),
-			action: plan.Install, outcome: Failed, attempts: 1, calls: []string{"install ns/a"}, err: "is invalid",
+			action: plan.Install, outcome: OutcomeFailed, attempts: 1, calls: []string{"install ns/a"}, err: "is invalid",
 		},
 		{
 			name: "failed first install: uninstalled", fail: failing("install", 1, true, errNotReady),
-			action: plan.Install, outcome: Failed, attempts: 1,
+			action: plan.Install, outcome: OutcomeFailed, attempts: 1,
 			calls: []string{"install ns/a", "uninstall ns/a"}, err: "not ready: Job ns/a failed (uninstalled after the failed install)",
 		},
 		{
 			name: "failed first install kept: the retry upgrades it", fail: failing("install", 1, true, errConflict),
 			options: func(a *Apply) { a.UninstallOnFailure = false },
-			action:  plan.Install, outcome: Changed, attempts: 2,
+			action:  plan.Install, outcome: OutcomeChanged, attempts: 2,
 			calls: []string{"install ns/a", "upgrade ns/a"},
 		},
 		{
 			name:   "failed upgrade: rolled back to the last good revision",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned("sha256:old"), plan.StatusDeployed) },
 			fail:   failing("upgrade", 1, true, errNotReady),
-			action: plan.Reconfigure, outcome: Failed, attempts: 1,
+			action: plan.Reconfigure, outcome: OutcomeFailed, attempts: 1,
 			calls: []string{"upgrade ns/a", "rollback ns/a to 1"}, err: "(rolled back to revision 1)",
 		},
 		{
 			name: "failed upgrade, rollback off: left failed",
 			seed: func(f *fakeReleaser) { f.seed("ns", "a", owned("sha256:old"), plan.StatusDeployed) },
 			fail: failing("upgrade", 1, true, errNotReady), options: func(a *Apply) { a.RollbackOnFailure = false },
-			action: plan.Reconfigure, outcome: Failed, attempts: 1, calls: []string{"upgrade ns/a"}, err: "not ready: Job ns/a failed",
+			action: plan.Reconfigure, outcome: OutcomeFailed, attempts: 1, calls: []string{"upgrade ns/a"}, err: "not ready: Job ns/a failed",
 		},
 		{
 			name:   "failed upgrade that left no revision: nothing to roll back",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned("sha256:old"), plan.StatusDeployed) },
 			fail:   failing("upgrade", 1, false, errInvalid),
-			action: plan.Reconfigure, outcome: Failed, attempts: 1, calls: []string{"upgrade ns/a"}, err: `ConfigMap "a" is invalid`,
+			action: plan.Reconfigure, outcome: OutcomeFailed, attempts: 1, calls: []string{"upgrade ns/a"}, err: `ConfigMap "a" is invalid`,
 		},
 		{
 			name:   "repair of a failed first install: removed, installed afresh",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned(testDigest), plan.StatusFailed) },
-			action: plan.Repair, outcome: Changed, attempts: 1,
+			action: plan.Repair, outcome: OutcomeChanged, attempts: 1,
 			calls: []string{"uninstall ns/a", "install ns/a"}, detail: "removed failed revision 1; revision 1",
 		},
 		{
@@ -114,44 +114,44 @@ func TestRemediation(t *testing.T) {
 			seed: func(f *fakeReleaser) {
 				f.seed("ns", "a", owned(testDigest), plan.StatusSuperseded, plan.StatusFailed)
 			},
-			action: plan.Repair, outcome: Changed, attempts: 1, calls: []string{"upgrade ns/a"},
+			action: plan.Repair, outcome: OutcomeChanged, attempts: 1, calls: []string{"upgrade ns/a"},
 		},
 		{
 			name: "pending upgrade left by a dead run: unlocked, upgraded",
 			seed: func(f *fakeReleaser) {
 				f.seed("ns", "a", owned(testDigest), plan.StatusSuperseded, plan.StatusPendingUpgrade)
 			},
-			action: plan.Recover, outcome: Changed, attempts: 1,
+			action: plan.Recover, outcome: OutcomeChanged, attempts: 1,
 			calls:  []string{"unlock ns/a", "upgrade ns/a"},
 			detail: "recovered revision 2 from pending-upgrade (no live operation held it); revision 3",
 		},
 		{
 			name:   "pending install: unlocked, removed, installed afresh",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned(testDigest), plan.StatusPendingInstall) },
-			action: plan.Recover, outcome: Changed, attempts: 1,
+			action: plan.Recover, outcome: OutcomeChanged, attempts: 1,
 			calls: []string{"unlock ns/a", "uninstall ns/a", "install ns/a"},
 		},
 		{
 			name:   "stuck uninstalling: uninstalled without hooks, installed",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned(testDigest), plan.StatusUninstalling) },
-			action: plan.Recover, outcome: Changed, attempts: 1,
+			action: plan.Recover, outcome: OutcomeChanged, attempts: 1,
 			calls:  []string{"uninstall ns/a without hooks", "install ns/a"},
 			detail: "recovered from uninstalling: finished the uninstall without hooks",
 		},
 		{
 			name: "prune", prune: true,
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned(testDigest), plan.StatusDeployed) },
-			action: plan.Uninstall, outcome: Changed, attempts: 1, calls: []string{"uninstall ns/a"},
+			action: plan.Uninstall, outcome: OutcomeChanged, attempts: 1, calls: []string{"uninstall ns/a"},
 		},
 		{
 			name: "prune off: kept", prune: true, options: func(a *Apply) { a.Prune = false },
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", owned(testDigest), plan.StatusDeployed) },
-			action: plan.Keep, outcome: Kept,
+			action: plan.Keep, outcome: OutcomeKept,
 		},
 		{
 			name:   "someone else's release: never touched",
 			seed:   func(f *fakeReleaser) { f.seed("ns", "a", map[string]string{"team": "x"}, plan.StatusDeployed) },
-			action: plan.Conflict, outcome: Failed, err: "is not managed by pono; pono never changes it",
+			action: plan.Conflict, outcome: OutcomeFailed, err: "is not managed by pono; pono never changes it",
 		},
 	}
 	for _, tt := range tests {
@@ -202,7 +202,7 @@ func TestRecoveryNamesTheExpiredLeaseHolder(t *testing.T) {
 	a, cs := testApply(f)
 	putLease(t, cs, "a", "pono@dead/1", time.Now().Add(-time.Hour), 30)
 	r := resultNamed(t, run(t, a, testPlatform(rel{name: "a"})), "a")
-	if r.Outcome != Changed || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade (the lease of pono@dead/1 had expired)") {
+	if r.Outcome != OutcomeChanged || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade (the lease of pono@dead/1 had expired)") {
 		t.Errorf("result %s, detail %q", r.Outcome, r.Detail)
 	}
 	if _, err := cs.CoordinationV1().Leases("ns").Get(context.Background(), leaseName("a"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
@@ -216,7 +216,7 @@ func TestLiveLeaseHolderIsWaitedForThenReported(t *testing.T) {
 	a.Timeout = 50 * time.Millisecond
 	putLease(t, cs, "a", "pono@alive/2", time.Now(), 300)
 	r := resultNamed(t, run(t, a, testPlatform(rel{name: "a"})), "a")
-	if r.Outcome != Failed || !strings.Contains(r.Error, "release ns/a is being changed by pono@alive/2") {
+	if r.Outcome != OutcomeFailed || !strings.Contains(r.Error, "release ns/a is being changed by pono@alive/2") {
 		t.Errorf("result %s, error %q", r.Outcome, r.Error)
 	}
 	if len(f.Calls()) != 0 {

@@ -13,18 +13,18 @@ import (
 type Outcome = plan.Outcome
 
 const (
-	// Changed: the action succeeded.
-	Changed = plan.OutcomeChanged
-	// Unchanged: nothing to do.
-	Unchanged = plan.OutcomeUnchanged
-	// Kept: not in the platform, left in place (prune off).
-	Kept = plan.OutcomeKept
-	// Planned: dry run.
-	Planned = plan.OutcomePlanned
-	// Failed: the action failed.
-	Failed = plan.OutcomeFailed
-	// Blocked: not attempted because a release it needs failed.
-	Blocked = plan.OutcomeBlocked
+	// OutcomeChanged: the action succeeded.
+	OutcomeChanged = plan.OutcomeChanged
+	// OutcomeUnchanged: nothing to do.
+	OutcomeUnchanged = plan.OutcomeUnchanged
+	// OutcomeKept: not in the platform, left in place (prune off).
+	OutcomeKept = plan.OutcomeKept
+	// OutcomePlanned: dry run.
+	OutcomePlanned = plan.OutcomePlanned
+	// OutcomeFailed: the action failed.
+	OutcomeFailed = plan.OutcomeFailed
+	// OutcomeBlocked: not attempted because a release it needs failed.
+	OutcomeBlocked = plan.OutcomeBlocked
 )
 
 // ReleaseResult is one release's outcome.
@@ -67,7 +67,7 @@ type Report struct {
 func (r *Report) Failed() []ReleaseResult {
 	var out []ReleaseResult
 	for _, x := range r.Results {
-		if x.Outcome == Failed || x.Outcome == Blocked {
+		if x.Outcome == OutcomeFailed || x.Outcome == OutcomeBlocked {
 			out = append(out, x)
 		}
 	}

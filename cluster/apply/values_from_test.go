@@ -58,8 +58,8 @@ func TestValuesFromChangeUpgradesOnlyItsRelease(t *testing.T) {
 	if n := len(f.Calls()) - calls; n != 0 {
 		t.Fatalf("second apply with the same Secret made %d calls: %s", n, callsOf(f))
 	}
-	if c := rep.Counts(); c[Changed] != 0 {
-		t.Fatalf("second apply changed %d releases", c[Changed])
+	if c := rep.Counts(); c[OutcomeChanged] != 0 {
+		t.Fatalf("second apply changed %d releases", c[OutcomeChanged])
 	}
 	if _, err := cs.CoreV1().Secrets("ns").Update(ctx, secret("s3cr3t-two", "u1"), metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
@@ -67,10 +67,10 @@ func TestValuesFromChangeUpgradesOnlyItsRelease(t *testing.T) {
 	a, _ = testApply(f)
 	a.kube = cs
 	rep = run(t, a, compile())
-	if r := resultNamed(t, rep, "a"); r.Outcome != Changed {
+	if r := resultNamed(t, rep, "a"); r.Outcome != OutcomeChanged {
 		t.Errorf("release a after the Secret changed: %s, want changed", r.Outcome)
 	}
-	if r := resultNamed(t, rep, "b"); r.Outcome != Unchanged {
+	if r := resultNamed(t, rep, "b"); r.Outcome != OutcomeUnchanged {
 		t.Errorf("release b after the Secret changed: %s, want unchanged", r.Outcome)
 	}
 }
@@ -83,7 +83,7 @@ func TestValuesFromMissingSecretFailsOnlyItsRelease(t *testing.T) {
 	res := testPlatform(rel{name: "a"}, rel{name: "b", needs: []string{"a"}}, rel{name: "c"})
 	withSecretRef(res, "a")
 	rep := run(t, a, res)
-	want := map[string]Outcome{"a": Failed, "b": Blocked, "c": Changed}
+	want := map[string]Outcome{"a": OutcomeFailed, "b": OutcomeBlocked, "c": OutcomeChanged}
 	for name, o := range want {
 		if r := resultNamed(t, rep, name); r.Outcome != o {
 			t.Errorf("release %s: %s, want %s", name, r.Outcome, o)

@@ -144,7 +144,7 @@ func TestDriftCheck(t *testing.T) {
 	if err != nil {
 		t.Fatalf("correcting apply: %v", err)
 	}
-	if rep.Results[0].Action != plan.Correct || rep.Results[0].Outcome != apply.Changed {
+	if rep.Results[0].Action != plan.Correct || rep.Results[0].Outcome != apply.OutcomeChanged {
 		t.Fatalf("correcting apply results = %+v", rep.Results)
 	}
 	a.Drift = nil

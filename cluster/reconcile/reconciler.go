@@ -415,7 +415,7 @@ func applyResults(rep *apply.Report) []ReleaseRecord {
 func corrected(rep *apply.Report, key string) bool {
 	for _, x := range rep.Results {
 		if x.Namespace+"/"+x.Name == key {
-			return x.Action == plan.Correct && x.Outcome == apply.Changed
+			return x.Action == plan.Correct && x.Outcome == apply.OutcomeChanged
 		}
 	}
 	return false

@@ -252,5 +252,5 @@ func printApplyReport(w io.Writer, rep *apply.Report) {
 	tw.Flush()
 	c := rep.Counts()
 	fmt.Fprintf(w, "apply %s: %d changed, %d unchanged, %d failed, %d blocked, %d kept in %s\n",
-		rep.Platform, c[apply.Changed], c[apply.Unchanged], c[apply.Failed], c[apply.Blocked], c[apply.Kept], rep.Duration.Round(10*time.Millisecond))
+		rep.Platform, c[apply.OutcomeChanged], c[apply.OutcomeUnchanged], c[apply.OutcomeFailed], c[apply.OutcomeBlocked], c[apply.OutcomeKept], rep.Duration.Round(10*time.Millisecond))
 }

@@ -13,7 +13,7 @@ import (
 // line of Helm's multierror ("1 error occurred:").
 func TestApplyReportShowsHelmCause(t *testing.T) {
 	rep := &apply.Report{Platform: "demo", Results: []apply.ReleaseResult{{
-		Name: "web", Namespace: "services", Action: "install", Outcome: apply.Failed,
+		Name: "web", Namespace: "services", Action: "install", Outcome: apply.OutcomeFailed,
 		Error:    "1 error occurred:\n\t* Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n\n",
 		Duration: time.Second,
 	}}}

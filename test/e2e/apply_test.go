@@ -62,7 +62,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	// 2. The same platform again writes nothing at all.
 	rep, wc, _ := mustApply(t, c, dir)
 	for _, r := range rep.Results {
-		if r.Outcome != apply.Unchanged {
+		if r.Outcome != apply.OutcomeUnchanged {
 			t.Errorf("second apply: %s %s %s; want unchanged", r.Name, r.Action, r.Outcome)
 		}
 	}
@@ -101,7 +101,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 	editFile(t, filepath.Join(dir, "charts", "hello-app-chart", "Chart.yaml"), "version: 0.0.0", "version: 0.7.0")
 	editFile(t, filepath.Join(dir, "platform.cue"), `version: "0.6.0"`, `version: "0.7.0"`)
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "hello-app-chart"); r.Action != plan.Upgrade || r.Outcome != apply.Changed || !strings.Contains(r.Reason, "0.6.0 -> 0.7.0") {
+	if r := result(t, rep, "hello-app-chart"); r.Action != plan.Upgrade || r.Outcome != apply.OutcomeChanged || !strings.Contains(r.Reason, "0.6.0 -> 0.7.0") {
 		t.Errorf("hello-app-chart after the bump: %+v; want upgrade 0.6.0 -> 0.7.0 ok", r)
 	}
 	if r := releases(t, c, "admin")["hello-app-chart"]; r.Labels[plan.LabelChartVersion] != "0.7.0" {
@@ -116,7 +116,7 @@ func TestKaapanaLikeLifecycle(t *testing.T) {
 			}
 `, "")
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "notebook-chart-bob"); r.Action != plan.Uninstall || r.Outcome != apply.Changed {
+	if r := result(t, rep, "notebook-chart-bob"); r.Action != plan.Uninstall || r.Outcome != apply.OutcomeChanged {
 		t.Errorf("notebook-chart-bob after removal: %+v; want uninstall ok", r)
 	}
 	if _, ok := releases(t, c, "admin")["notebook-chart-bob"]; ok {

@@ -17,7 +17,7 @@ import (
 func BenchmarkNoopApply200(b *testing.B) {
 	c := cluster.Shared(b)
 	dir := smallPlatform(b, "bn", 200)
-	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.Changed]+rep.Counts()[apply.Unchanged] != 200 {
+	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.OutcomeChanged]+rep.Counts()[apply.OutcomeUnchanged] != 200 {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
 	benchNoopApply(b, c, dir, 200)
@@ -32,7 +32,7 @@ func benchNoopApply(b *testing.B, c *cluster.Cluster, dir string, n int) {
 	for b.Loop() {
 		res := compile(b, dir)
 		rep, err := a.Run(context.Background(), res)
-		if err != nil || rep.Counts()[apply.Unchanged] != n {
+		if err != nil || rep.Counts()[apply.OutcomeUnchanged] != n {
 			b.Fatalf("no-op apply: %v\n%s", err, table(rep))
 		}
 	}

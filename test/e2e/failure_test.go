@@ -87,7 +87,7 @@ extensions:
 	// With --on-install-failure=keep the failed release stays, marked failed,
 	// and the next apply repairs it.
 	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.UninstallOnFailure = false })
-	if r := result(t, rep, "failjob"); r.Outcome != apply.Failed {
+	if r := result(t, rep, "failjob"); r.Outcome != apply.OutcomeFailed {
 		t.Fatalf("failjob with keep: %+v", r)
 	}
 	if r := releases(t, c, "iso-admin")["failjob"]; r.Status != plan.StatusFailed {
@@ -95,7 +95,7 @@ extensions:
 	}
 	editFile(t, filepath.Join(dir, "platform.yaml"), "values: {global: {fail: true}}", "values: {global: {fail: false}}")
 	rep, _, _, _ = applyDir(t, c, dir)
-	if r := result(t, rep, "failjob"); r.Action != plan.Repair || r.Outcome != apply.Changed {
+	if r := result(t, rep, "failjob"); r.Action != plan.Repair || r.Outcome != apply.OutcomeChanged {
 		t.Errorf("failjob after the fix: %+v; want repair ok", r)
 	}
 }
@@ -119,7 +119,7 @@ extensions:
 		t.Fatalf("apply of a failing upgrade succeeded:\n%s", table(rep))
 	}
 	r := result(t, rep, "failjob")
-	if r.Action != plan.Reconfigure || r.Outcome != apply.Failed || !strings.Contains(r.Error, "rolled back to revision 1") {
+	if r.Action != plan.Reconfigure || r.Outcome != apply.OutcomeFailed || !strings.Contains(r.Error, "rolled back to revision 1") {
 		t.Errorf("failjob: %+v; want a failed reconfigure rolled back to revision 1", r)
 	}
 	d, err := helmClient(t, c).GetRelease(context.Background(), "rb-admin", "failjob")
@@ -132,7 +132,7 @@ extensions:
 	// The rolled-back release carries revision 1's digest, so the failing
 	// platform is still seen as a change (and fails again); no silent skip.
 	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.RollbackOnFailure = false })
-	if r := result(t, rep, "failjob"); r.Outcome != apply.Failed || strings.Contains(r.Error, "rolled back") {
+	if r := result(t, rep, "failjob"); r.Outcome != apply.OutcomeFailed || strings.Contains(r.Error, "rolled back") {
 		t.Errorf("with rollback off: %+v; want failed, not rolled back", r)
 	}
 	if d, _ := helmClient(t, c).GetRelease(context.Background(), "rb-admin", "failjob"); d.Status != plan.StatusFailed {

@@ -29,7 +29,7 @@ import (
 func idlePlatform(b *testing.B, c *cluster.Cluster, name string, n int) (url string, srv *gitserver.HTTPServer) {
 	b.Helper()
 	dir := smallPlatform(b, name, n)
-	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.Changed]+rep.Counts()[apply.Unchanged] != n {
+	if rep, _, _ := mustApply(b, c, dir, func(a *apply.Apply) { a.Concurrency = 16 }); rep.Counts()[apply.OutcomeChanged]+rep.Counts()[apply.OutcomeUnchanged] != n {
 		b.Fatalf("setup:\n%s", table(rep))
 	}
 	return gitPlatform(b, dir, n)

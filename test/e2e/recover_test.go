@@ -66,7 +66,7 @@ extensions:
 
 	// While the first run lives, a second one must leave the release alone.
 	rep, _, _, _ := applyDir(t, c, dir, func(a *apply.Apply) { a.Timeout = 2 * time.Second; a.LeaseDuration = 3 * time.Second })
-	if r := result(t, rep, "slow"); r.Outcome != apply.Failed || !strings.Contains(r.Error, "is being changed by") {
+	if r := result(t, rep, "slow"); r.Outcome != apply.OutcomeFailed || !strings.Contains(r.Error, "is being changed by") {
 		t.Fatalf("apply during a live operation: %+v; want failed 'is being changed by'", r)
 	}
 	if st := releases(t, c, "crash-admin")["slow"].Status; st != plan.StatusPendingInstall {
@@ -87,18 +87,18 @@ extensions:
 	labelNode(t, c, node, `"yes"`)
 	rep, _, _ = mustApply(t, c, dir, func(a *apply.Apply) { a.LeaseDuration = 3 * time.Second })
 	r := result(t, rep, "slow")
-	if r.Action != plan.Recover || r.Outcome != apply.Changed ||
+	if r.Action != plan.Recover || r.Outcome != apply.OutcomeChanged ||
 		!strings.Contains(r.Detail, "recovered revision 1 from pending-install") || !strings.Contains(r.Detail, "had expired") {
 		t.Errorf("slow after SIGKILL: %+v; want recover ok with the reason", r)
 	}
-	if got := result(t, rep, "small-ok"); got.Outcome != apply.Unchanged {
+	if got := result(t, rep, "small-ok"); got.Outcome != apply.OutcomeUnchanged {
 		t.Errorf("small-ok: %+v; want unchanged (the killed run had installed it)", got)
 	}
 	if st := releases(t, c, "crash-admin")["slow"].Status; st != plan.StatusDeployed {
 		t.Errorf("release slow is %s after recovery, want deployed", st)
 	}
 	rep, wc, _ := mustApply(t, c, dir)
-	if w := wc.Writes(); len(w) != 0 || rep.Counts()[apply.Unchanged] != 2 {
+	if w := wc.Writes(); len(w) != 0 || rep.Counts()[apply.OutcomeUnchanged] != 2 {
 		t.Errorf("apply after recovery is not a no-op: writes %v\n%s", w, table(rep))
 	}
 
@@ -128,7 +128,7 @@ extensions:
 	labelNode(t, c, node, `"yes"`)
 	rep, _, _ = mustApply(t, c, dir, func(a *apply.Apply) { a.LeaseDuration = 3 * time.Second })
 	r = result(t, rep, "slow")
-	if r.Action != plan.Recover || r.Outcome != apply.Changed || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade") {
+	if r.Action != plan.Recover || r.Outcome != apply.OutcomeChanged || !strings.Contains(r.Detail, "recovered revision 2 from pending-upgrade") {
 		t.Errorf("slow after SIGKILL during an upgrade: %+v; want recover ok with the reason", r)
 	}
 	if rel := releases(t, c, "crash-admin")["slow"]; rel.Status != plan.StatusDeployed || rel.Revision != 3 {

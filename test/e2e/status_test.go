@@ -99,7 +99,7 @@ extensions:
 	// platform. The CLI prints JSON.
 	editFile(t, dir+"/platform.yaml", "instances: {a: {}, b: {}}", "instances: {a: {}}")
 	rep, _, _, _ = applyDir(t, c, dir, func(a *apply.Apply) { a.Prune = false; a.Timeout = 2 * time.Second })
-	if r := result(t, rep, "small-b"); r.Outcome != apply.Kept {
+	if r := result(t, rep, "small-b"); r.Outcome != apply.OutcomeKept {
 		t.Errorf("small-b with prune off: %+v; want kept", r)
 	}
 	var out, errOut bytes.Buffer

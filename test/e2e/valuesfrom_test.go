@@ -113,7 +113,7 @@ func TestValuesFromSecret(t *testing.T) {
 
 	_, n := auditWrites(t, c, 0)
 	rep, _, _ = mustApply(t, c, dir)
-	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.Unchanged] != 3 {
+	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.OutcomeUnchanged] != 3 {
 		t.Fatalf("apply with the Secret unchanged: %d writes %v\n%s", len(w), w, table(rep))
 	}
 
@@ -134,7 +134,7 @@ func TestValuesFromSecret(t *testing.T) {
 		t.Errorf("small-a's message = %q after the Secret changed, want the new value", got)
 	}
 	rep, _, _ = mustApply(t, c, dir)
-	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.Unchanged] != 3 {
+	if w, _ := auditWrites(t, c, n); len(w) != 0 || rep.Counts()[apply.OutcomeUnchanged] != 3 {
 		t.Errorf("apply after the upgrade: %d writes %v\n%s", len(w), w, table(rep))
 	}
 

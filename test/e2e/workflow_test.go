@@ -71,7 +71,7 @@ globals:
 	// 3. A changed task env upgrades the release: new content, new Job.
 	editFile(t, filepath.Join(dir, "workflow.yaml"), "PARALLEL_DOWNLOADS: 4", "PARALLEL_DOWNLOADS: 8")
 	rep, _, _ = mustApply(t, c, dir)
-	if r := result(t, rep, "wf-report"); r.Outcome != apply.Changed {
+	if r := result(t, rep, "wf-report"); r.Outcome != apply.OutcomeChanged {
 		t.Errorf("apply after an env change: %+v; want changed", r)
 	}
 	if r := releases(t, c, "wf-admin")["wf-report"]; r.Revision != 2 || r.Status != "deployed" {
