@@ -87,11 +87,11 @@ func TestInstallRun(t *testing.T) {
 
 	rep := run(t, in, opts)
 	want := map[string]Action{
-		"Namespace/" + ns:          Created,
-		"Secret/pono-run-git-auth": Created,
-		"Secret/pono-run-verify":   Created,
-		"Secret/pono-run-webhook":  Created,
-		"Release/" + name:          Installed,
+		"Namespace/" + ns:          ActionCreated,
+		"Secret/pono-run-git-auth": ActionCreated,
+		"Secret/pono-run-verify":   ActionCreated,
+		"Secret/pono-run-webhook":  ActionCreated,
+		"Release/" + name:          ActionInstalled,
 	}
 	if diff := cmp.Diff(want, actions(rep)); diff != "" {
 		t.Errorf("first run (-want +got):\n%s", diff)
@@ -166,11 +166,11 @@ func TestInstallRun(t *testing.T) {
 			"windows": []string{"0 22 * * 1-5 +4h"},
 		}
 		rep := run(t, in, changed)
-		if rep.Release.Action != Upgraded || rep.Release.Revision != 2 || rep.Release.Reason != "values changed" {
+		if rep.Release.Action != ActionUpgraded || rep.Release.Revision != 2 || rep.Release.Reason != "values changed" {
 			t.Errorf("release = %+v, want upgraded to revision 2 because values changed", rep.Release)
 		}
 		for _, o := range rep.Objects {
-			if o.Action != Unchanged {
+			if o.Action != ActionUnchanged {
 				t.Errorf("%s %s %s, want unchanged", o.Kind, o.Name, o.Action)
 			}
 		}
@@ -199,10 +199,10 @@ func TestInstallRun(t *testing.T) {
 		changed := opts
 		changed.GitAuth = map[string][]byte{KeyUsername: []byte("robot"), KeyPassword: []byte("rotated")}
 		rep := run(t, in, changed)
-		if got := actions(rep)["Secret/pono-run-git-auth"]; got != Updated {
+		if got := actions(rep)["Secret/pono-run-git-auth"]; got != ActionUpdated {
 			t.Errorf("git-auth Secret %s, want updated", got)
 		}
-		if rep.Release.Action != Upgraded {
+		if rep.Release.Action != ActionUpgraded {
 			t.Errorf("release %s, want upgraded (the secrets digest annotation changed)", rep.Release.Action)
 		}
 		after, err := cs.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
@@ -227,7 +227,7 @@ func TestInstallRun(t *testing.T) {
 		given := opts
 		given.WebhookSecret = []byte("from-the-git-host")
 		rep := run(t, in, given)
-		if got := actions(rep)["Secret/pono-run-webhook"]; got != Updated {
+		if got := actions(rep)["Secret/pono-run-webhook"]; got != ActionUpdated {
 			t.Errorf("webhook Secret %s, want updated", got)
 		}
 		rep = run(t, in, opts) // WebhookSecret nil again
@@ -264,7 +264,7 @@ func TestInstallUpgradesChangedChart(t *testing.T) {
 	c := cluster.Shared(t)
 	const ns, name = "bs-chart", "pono-chart"
 	opts := Options{Namespace: ns, ReleaseName: name, Values: map[string]any{"git": map[string]any{"url": "https://example.org/p.git"}}}
-	if rep := run(t, newInstall(t, c), opts); rep.Release.Action != Installed {
+	if rep := run(t, newInstall(t, c), opts); rep.Release.Action != ActionInstalled {
 		t.Fatalf("first run: release %s, want installed", rep.Release.Action)
 	}
 
@@ -290,7 +290,7 @@ func TestInstallUpgradesChangedChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := run(t, in, opts)
-	if rep.Release.Action != Upgraded || rep.Release.Reason != "chart changed" || rep.Release.Revision != 2 {
+	if rep.Release.Action != ActionUpgraded || rep.Release.Reason != "chart changed" || rep.Release.Revision != 2 {
 		t.Errorf("release = %+v, want upgraded to revision 2 because the chart changed", rep.Release)
 	}
 	if rep := run(t, in, opts); rep.Changed() {

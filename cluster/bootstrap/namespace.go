@@ -35,7 +35,7 @@ func namespacesFor(own string, values, defaults map[string]any) []string {
 func ensureNamespace(ctx context.Context, cs kubernetes.Interface, name string) (Action, error) {
 	_, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 	if err == nil {
-		return Unchanged, nil
+		return ActionUnchanged, nil
 	}
 	if !apierrors.IsNotFound(err) {
 		return "", fmt.Errorf("namespace %s: %w", name, err)
@@ -43,10 +43,10 @@ func ensureNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 	_, err = cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {
 		// Created meanwhile by someone else: it exists, which is all we need.
-		return Unchanged, nil
+		return ActionUnchanged, nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("create namespace %s: %w", name, err)
 	}
-	return Created, nil
+	return ActionCreated, nil
 }

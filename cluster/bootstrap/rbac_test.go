@@ -73,7 +73,7 @@ func TestRBACLeastPrivilege(t *testing.T) {
 	}})
 	// The managed namespaces must exist for the chart's RoleBindings.
 	for _, want := range []string{"Namespace/lp-kaapana", "Namespace/lp-services"} {
-		if actions(rep)[want] != Created {
+		if actions(rep)[want] != ActionCreated {
 			t.Errorf("%s: %s, want created", want, actions(rep)[want])
 		}
 	}

@@ -63,7 +63,7 @@ func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options,
 		return nil, err
 	}
 	if reason == "" {
-		out.Action, out.Revision = Unchanged, cur.Revision
+		out.Action, out.Revision = ActionUnchanged, cur.Revision
 		return out, nil
 	}
 	rev, err := hc.Upgrade(ctx, req)
@@ -73,7 +73,7 @@ func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options,
 	if err != nil {
 		return out, err
 	}
-	out.Action, out.Reason = Upgraded, reason
+	out.Action, out.Reason = ActionUpgraded, reason
 	return out, nil
 }
 
@@ -85,7 +85,7 @@ func (i *Install) install(ctx context.Context, hc *helmsdk.Client, req helmsdk.R
 	if err != nil {
 		return out, err
 	}
-	out.Action = Installed
+	out.Action = ActionInstalled
 	return out, nil
 }
 

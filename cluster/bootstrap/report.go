@@ -7,11 +7,11 @@ type Action string
 
 // Actions.
 const (
-	Created   Action = "created"
-	Updated   Action = "updated"
-	Unchanged Action = "unchanged"
-	Installed Action = "installed"
-	Upgraded  Action = "upgraded"
+	ActionCreated   Action = "created"
+	ActionUpdated   Action = "updated"
+	ActionUnchanged Action = "unchanged"
+	ActionInstalled Action = "installed"
+	ActionUpgraded  Action = "upgraded"
 )
 
 // Object is one object Run looked after.
@@ -25,7 +25,7 @@ type Object struct {
 // Release is what Run did to pono's Helm release.
 type Release struct {
 	Namespace, Name string
-	Action          Action // Installed, Upgraded or Unchanged
+	Action          Action // ActionInstalled, ActionUpgraded or ActionUnchanged
 	// Revision is the release's Helm revision after Run.
 	Revision     int
 	ChartVersion string
@@ -44,11 +44,11 @@ type Report struct {
 // Changed reports whether Run wrote anything.
 func (r *Report) Changed() bool {
 	for _, o := range r.Objects {
-		if o.Action != Unchanged {
+		if o.Action != ActionUnchanged {
 			return true
 		}
 	}
-	return r.Release.Action != Unchanged
+	return r.Release.Action != ActionUnchanged
 }
 
 func (r *Report) add(log *slog.Logger, o Object) {

@@ -156,11 +156,11 @@ func ensureSecret(ctx context.Context, cs kubernetes.Interface, ns string, s sec
 		if _, err := api.Create(ctx, sec, metav1.CreateOptions{}); err != nil {
 			return "", fmt.Errorf("create secret %s/%s: %w", ns, s.name, err)
 		}
-		return Created, nil
+		return ActionCreated, nil
 	}
 	cur := s.cur.DeepCopy()
 	if cur.Labels[ownership.K8sManagedBy] == ownership.ManagedByValue && maps.EqualFunc(cur.Data, s.data, bytes.Equal) {
-		return Unchanged, nil
+		return ActionUnchanged, nil
 	}
 	cur.Data = s.data
 	if cur.Labels == nil {
@@ -172,7 +172,7 @@ func ensureSecret(ctx context.Context, cs kubernetes.Interface, ns string, s sec
 	if _, err := api.Update(ctx, cur, metav1.UpdateOptions{}); err != nil {
 		return "", fmt.Errorf("update secret %s/%s: %w", ns, s.name, err)
 	}
-	return Updated, nil
+	return ActionUpdated, nil
 }
 
 // webhookData keeps the webhook secret a Secret already holds, so the git
