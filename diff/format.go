@@ -22,7 +22,7 @@ const (
 	reset  = "\x1b[0m"
 )
 
-var changeSign = map[string]string{Added: "+", Removed: "-", Upgraded: "^", Reconfigured: "~", Conflict: "!", Drifted: "≠"}
+var changeSign = map[string]string{ChangeAdded: "+", ChangeRemoved: "-", ChangeUpgraded: "^", ChangeReconfigured: "~", ChangeConflict: "!", ChangeDrifted: "≠"}
 
 // WriteText writes the plan as unified text: the release summary, then
 // each changed release's value changes and object diffs.
@@ -100,9 +100,9 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 
 func signColor(change string) string {
 	switch change {
-	case Added:
+	case ChangeAdded:
 		return green
-	case Removed, Conflict:
+	case ChangeRemoved, ChangeConflict:
 		return red
 	}
 	return yellow
@@ -121,16 +121,16 @@ func valueLine(v ValueChange, c func(string, string) string) string {
 // describe is the one-line explanation of a release change.
 func describe(rel Release) string {
 	switch rel.Change {
-	case Added:
+	case ChangeAdded:
 		return "added (" + rel.ChartTo + ")"
-	case Removed:
+	case ChangeRemoved:
 		return "removed (" + rel.ChartFrom + ")"
-	case Upgraded:
+	case ChangeUpgraded:
 		if rel.ChartFrom != "" && rel.ChartTo != "" && (rel.Workflow == nil || rel.Workflow.Empty()) {
 			return "upgraded: " + rel.ChartFrom + " -> " + rel.ChartTo + valuesSuffix(rel)
 		}
 		return "upgraded: " + rel.Reason
-	case Reconfigured:
+	case ChangeReconfigured:
 		return "reconfigured" + valuesSuffix(rel)
 	}
 	return rel.Change + ": " + rel.Reason

@@ -16,7 +16,7 @@ type MarkdownOptions struct {
 	Limit int
 }
 
-var changeIcon = map[string]string{Added: "🟢", Removed: "🔴", Upgraded: "🔵", Reconfigured: "🟡", Conflict: "⛔", Drifted: "🟠"}
+var changeIcon = map[string]string{ChangeAdded: "🟢", ChangeRemoved: "🔴", ChangeUpgraded: "🔵", ChangeReconfigured: "🟡", ChangeConflict: "⛔", ChangeDrifted: "🟠"}
 
 // WriteMarkdown writes a pull-request comment: a summary table first, then
 // one collapsible section per changed release. Sections are shortened, then
@@ -166,16 +166,16 @@ func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 // details is the summary table's last column.
 func details(rel Release) string {
 	switch rel.Change {
-	case Added:
+	case ChangeAdded:
 		return rel.ChartTo
-	case Removed:
+	case ChangeRemoved:
 		return rel.ChartFrom
-	case Upgraded:
+	case ChangeUpgraded:
 		if rel.ChartFrom != rel.ChartTo && (rel.Workflow == nil || rel.Workflow.Empty()) {
 			return rel.ChartFrom + " → " + rel.ChartTo + valuesSuffix(rel)
 		}
 		return rel.Reason + valuesSuffix(rel)
-	case Reconfigured:
+	case ChangeReconfigured:
 		return strings.TrimPrefix(valuesSuffix(rel), ": ")
 	}
 	if rel.Layer != "" {

@@ -14,14 +14,14 @@ import (
 // Change kinds at release level (plan.Change: the planner files each
 // action under one of them, for both modes).
 const (
-	Added        = string(plan.ChangeAdded)
-	Removed      = string(plan.ChangeRemoved)
-	Upgraded     = string(plan.ChangeUpgraded)
-	Reconfigured = string(plan.ChangeReconfigured)
-	Conflict     = string(plan.ChangeConflict)
-	// Drifted is a release whose state differs from its inputs': failed,
+	ChangeAdded        = string(plan.ChangeAdded)
+	ChangeRemoved      = string(plan.ChangeRemoved)
+	ChangeUpgraded     = string(plan.ChangeUpgraded)
+	ChangeReconfigured = string(plan.ChangeReconfigured)
+	ChangeConflict     = string(plan.ChangeConflict)
+	// ChangeDrifted is a release whose state differs from its inputs': failed,
 	// pending, or its objects changed out of band.
-	Drifted = string(plan.ChangeDrifted)
+	ChangeDrifted = string(plan.ChangeDrifted)
 )
 
 // Report is a complete, reviewable plan.
@@ -137,7 +137,7 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 			if hasOld && hasNew && oldRel.Chart.Digest != newRel.Chart.Digest {
 				// Same version, other chart content: a republished or
 				// edited chart is an upgrade to review.
-				rc.Change = Upgraded
+				rc.Change = ChangeUpgraded
 				rc.Reason = "chart content changed (digest)"
 				r.Summary.Upgraded++
 			} else {
@@ -160,7 +160,7 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 		if rc.Workflow = workflowChange(base, head, step.Name, masker); rc.Workflow != nil && !rc.Workflow.Empty() && hasOld && hasNew {
 			rc.Reason = "workflow changed: " + rc.Workflow.Summary()
 		}
-		if rc.Change != Removed {
+		if rc.Change != ChangeRemoved {
 			// A removed release's values are all in its removed objects.
 			rc.Values = valueChanges(oldVals, newVals, masker)
 		}

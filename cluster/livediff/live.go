@@ -142,7 +142,7 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*diff.Rep
 				r.Summary.Unchanged++
 				continue
 			}
-			rc.Change, rc.Layer, rc.Reason = diff.Drifted, LayerCluster, "changed in the cluster out of band"
+			rc.Change, rc.Layer, rc.Reason = diff.ChangeDrifted, LayerCluster, "changed in the cluster out of band"
 			rc.Objects = drift
 			r.Summary.Drifted++
 		}

@@ -136,7 +136,7 @@ func TestLiveDiff(t *testing.T) {
 	}
 	rep = liveReport(t, ctx, c, dir)
 	web := find(rep, "web")
-	if web == nil || web.Change != diff.Drifted || web.Layer != livediff.LayerCluster {
+	if web == nil || web.Change != diff.ChangeDrifted || web.Layer != livediff.LayerCluster {
 		t.Fatalf("web = %+v, want drifted in the cluster layer", web)
 	}
 	var fields, secretKeys []string
@@ -169,11 +169,11 @@ func TestLiveDiff(t *testing.T) {
 	writeLivePlatform(t, dir, "bonjour")
 	rep = liveReport(t, ctx, c, dir)
 	tool := find(rep, "tool")
-	if tool == nil || tool.Change != diff.Added || tool.Layer != livediff.LayerRelease {
+	if tool == nil || tool.Change != diff.ChangeAdded || tool.Layer != livediff.LayerRelease {
 		t.Errorf("tool = %+v, want added (missing release)", tool)
 	}
 	web = find(rep, "web")
-	if web == nil || web.Change != diff.Reconfigured || web.Layer != livediff.LayerGit {
+	if web == nil || web.Change != diff.ChangeReconfigured || web.Layer != livediff.LayerGit {
 		t.Errorf("web = %+v, want reconfigured in the git layer", web)
 	}
 }
