@@ -125,7 +125,7 @@ func TestWriteRefuses(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "out", "releases.yaml"), "x\n")
 			writeFile(t, filepath.Join(dir, "out", "notes.md"), "mine\n")
 			return "out", ""
-		}, "refusing to replace out: it is not empty and has no .pono-output, so it is not an earlier compile output (move its files away or choose another -o)"},
+		}, "refusing to replace out: it is not empty and has no .pono-output, so it is not an earlier compile output (move its files away or choose another --output-dir)"},
 		{"an earlier output with a note added and a file changed", func(t *testing.T, dir string) (string, string) {
 			if err := testResult("a").Write(ctx, Output{Dir: filepath.Join(dir, "out")}); err != nil {
 				t.Fatal(err)
@@ -142,18 +142,18 @@ func TestWriteRefuses(t *testing.T) {
 		{"the platform directory", func(t *testing.T, dir string) (string, string) {
 			writeFile(t, filepath.Join(dir, "p", "releases.yaml"), "name: t\n")
 			return "p", "p"
-		}, "refusing to replace p: it is the platform directory being compiled; choose another -o"},
+		}, "refusing to replace p: it is the platform directory being compiled; choose another --output-dir"},
 		{"the platform directory through a link", func(t *testing.T, dir string) (string, string) {
 			writeFile(t, filepath.Join(dir, "p", "platform.yaml"), "name: t\n")
 			if err := os.Symlink("p", filepath.Join(dir, "link")); err != nil {
 				t.Fatal(err)
 			}
 			return "link", "p"
-		}, "refusing to replace link: it is the platform directory being compiled; choose another -o"},
+		}, "refusing to replace link: it is the platform directory being compiled; choose another --output-dir"},
 		{"a directory holding the platform", func(t *testing.T, dir string) (string, string) {
 			writeFile(t, filepath.Join(dir, "repo", "p", "platform.yaml"), "name: t\n")
 			return "repo", "repo/p"
-		}, "refusing to replace repo: it contains the platform directory repo/p; choose another -o"},
+		}, "refusing to replace repo: it contains the platform directory repo/p; choose another --output-dir"},
 		{"a symbolic link", func(t *testing.T, dir string) (string, string) {
 			if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
 				t.Fatal(err)
