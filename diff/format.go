@@ -119,7 +119,7 @@ func valueLine(v ValueChange, c func(string, string) string) string {
 }
 
 // describe is the one-line explanation of a release change.
-func describe(rel Release) string {
+func describe(rel ReleaseChange) string {
 	switch rel.Change {
 	case ChangeAdded:
 		return "added (" + rel.ChartTo + ")"
@@ -136,7 +136,7 @@ func describe(rel Release) string {
 	return rel.Change + ": " + rel.Reason
 }
 
-func valuesSuffix(rel Release) string {
+func valuesSuffix(rel ReleaseChange) string {
 	if len(rel.Values) == 0 {
 		return ""
 	}
@@ -153,7 +153,7 @@ func valuesSuffix(rel Release) string {
 // WriteJSON writes the report for tools.
 func WriteJSON(w io.Writer, r *Report) error {
 	if r.Releases == nil {
-		r.Releases = []Release{}
+		r.Releases = []ReleaseChange{}
 	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {

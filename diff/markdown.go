@@ -77,7 +77,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	return err
 }
 
-func section(rel Release) string {
+func section(rel ReleaseChange) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n<details><summary>%s <code>%s</code> %s</summary>\n\n", changeIcon[rel.Change], rel.Name, rel.Change)
 	writeBody(&b, rel, rel.Objects)
@@ -85,7 +85,7 @@ func section(rel Release) string {
 	return b.String()
 }
 
-func writeBody(b *strings.Builder, rel Release, objs []ObjectDiff) {
+func writeBody(b *strings.Builder, rel ReleaseChange, objs []ObjectDiff) {
 	writeWorkflowMarkdown(b, rel.Workflow)
 	if rel.ChartFrom != "" || rel.ChartTo != "" {
 		fmt.Fprintf(b, "Chart: %s → %s\n\n", orDash(rel.ChartFrom), orDash(rel.ChartTo))
@@ -111,7 +111,7 @@ func writeBody(b *strings.Builder, rel Release, objs []ObjectDiff) {
 }
 
 // shorten writes a section whose diffs are cut to fit max characters.
-func shorten(rel Release, max int) (string, int) {
+func shorten(rel ReleaseChange, max int) (string, int) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n<details><summary>%s <code>%s</code> %s (shortened)</summary>\n\n", changeIcon[rel.Change], rel.Name, rel.Change)
 	dropped := 0
@@ -164,7 +164,7 @@ func mdCode(s string) string {
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
 // details is the summary table's last column.
-func details(rel Release) string {
+func details(rel ReleaseChange) string {
 	switch rel.Change {
 	case ChangeAdded:
 		return rel.ChartTo

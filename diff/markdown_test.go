@@ -15,7 +15,7 @@ func TestMarkdownStaysUnderGitHubLimit(t *testing.T) {
 		for l := 0; l < 400; l++ {
 			fmt.Fprintf(&d, "+  line %d of a large rendered object\n", l)
 		}
-		r.Releases = append(r.Releases, Release{Name: fmt.Sprintf("rel-%02d", i), Change: ChangeReconfigured,
+		r.Releases = append(r.Releases, ReleaseChange{Name: fmt.Sprintf("rel-%02d", i), Change: ChangeReconfigured,
 			Objects: []ObjectDiff{{ID: "ConfigMap/services/x", Change: "changed", Diff: d.String()}}})
 		r.Summary.Reconfigured++
 	}

@@ -34,7 +34,7 @@ type Report struct {
 	// Summary counts releases by change.
 	Summary Summary `json:"summary"`
 	// Releases lists every changed release, in plan order.
-	Releases []Release `json:"releases"`
+	Releases []ReleaseChange `json:"releases"`
 	// Lock lists lock-file changes between the two sides.
 	Lock []string `json:"lock,omitempty"`
 }
@@ -56,8 +56,8 @@ func (r *Report) HasChanges() bool {
 	return s.Added+s.Removed+s.Upgraded+s.Reconfigured+s.Drifted+s.Conflicts > 0
 }
 
-// Release is one changed release.
-type Release struct {
+// ReleaseChange is one changed release.
+type ReleaseChange struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace"`
 	Extension string `json:"extension,omitempty"`
@@ -117,7 +117,7 @@ func Compare(base, head *compiler.Result, baseName, headName string) (*Report, e
 	for _, step := range p.Steps {
 		oldRel, hasOld := base.Release(step.Name)
 		newRel, hasNew := head.Release(step.Name)
-		rc := Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		rc := ReleaseChange{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
 		rc.Change = string(step.Action.Change())
 		switch step.Action.Change() {
 		case plan.ChangeNone:

@@ -94,7 +94,7 @@ func (d *LiveDiff) Compare(ctx context.Context, res *compiler.Result) (*diff.Rep
 	masker := compiler.MaskSet(res, vr.Result, storedValues(ctx, h, res, p))
 	for _, step := range p.Steps {
 		rel, hasRel := res.Release(step.Name)
-		rc := diff.Release{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
+		rc := diff.ReleaseChange{Name: step.Name, Namespace: step.Namespace, Action: string(step.Action), Reason: step.Reason}
 		if f := vr.Failed[step.Name]; f != nil {
 			rc.Reason = f.Error()
 		}

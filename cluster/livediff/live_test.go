@@ -95,7 +95,7 @@ func liveReport(t *testing.T, ctx context.Context, c *cluster.Cluster, dir strin
 	return rep
 }
 
-func find(rep *diff.Report, name string) *diff.Release {
+func find(rep *diff.Report, name string) *diff.ReleaseChange {
 	for i := range rep.Releases {
 		if rep.Releases[i].Name == name {
 			return &rep.Releases[i]

@@ -209,7 +209,7 @@ func TestPlatformPage(t *testing.T) {
 	in.Platform.Windows = []string{"0 22 * * 1-5 +4h"}
 	s := New(Options{Plan: func(_ context.Context, res *compiler.Result) (*diff.Report, error) {
 		return &diff.Report{Platform: res.Platform.Name, Base: "cluster", Head: "platform", Summary: diff.Summary{Reconfigured: 1, Unchanged: 4},
-			Releases: []diff.Release{{Name: "app-0", Namespace: "admin", Change: diff.ChangeReconfigured, Action: "reconfigure", Reason: "values changed",
+			Releases: []diff.ReleaseChange{{Name: "app-0", Namespace: "admin", Change: diff.ChangeReconfigured, Action: "reconfigure", Reason: "values changed",
 				Values: []diff.ValueChange{{Path: "global.greeting", Change: "changed", From: `"hi"`, To: `"bonjour"`}}}}}, nil
 	}})
 	s.Publish(Build(in))
