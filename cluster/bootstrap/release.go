@@ -25,7 +25,7 @@ func chartDigestLabel(digest string) string {
 // release installs the chart if the release is absent (or never got
 // deployed), upgrades it if its chart or values differ from the stored
 // ones or it is not deployed, and leaves it alone otherwise.
-func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options, values map[string]any) (*Release, error) {
+func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options, values map[string]any) (*PonoRelease, error) {
 	req := helmsdk.ReleaseRequest{
 		Name:        opts.ReleaseName,
 		Namespace:   opts.Namespace,
@@ -36,7 +36,7 @@ func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options,
 		Timeout:     opts.Timeout,
 		Description: "pono bootstrap",
 	}
-	out := &Release{Namespace: opts.Namespace, Name: opts.ReleaseName, ChartVersion: i.Chart.Version()}
+	out := &PonoRelease{Namespace: opts.Namespace, Name: opts.ReleaseName, ChartVersion: i.Chart.Version()}
 
 	cur, err := hc.GetRelease(ctx, opts.Namespace, opts.ReleaseName)
 	switch {
@@ -77,7 +77,7 @@ func (i *Install) release(ctx context.Context, hc *helmsdk.Client, opts Options,
 	return out, nil
 }
 
-func (i *Install) install(ctx context.Context, hc *helmsdk.Client, req helmsdk.ReleaseRequest, out *Release) (*Release, error) {
+func (i *Install) install(ctx context.Context, hc *helmsdk.Client, req helmsdk.ReleaseRequest, out *PonoRelease) (*PonoRelease, error) {
 	rev, err := hc.Install(ctx, req)
 	if rev != nil {
 		out.Revision = rev.Revision

@@ -22,8 +22,8 @@ type Object struct {
 	Action    Action
 }
 
-// Release is what Run did to pono's Helm release.
-type Release struct {
+// PonoRelease is what Run did to pono's own Helm release.
+type PonoRelease struct {
 	Namespace, Name string
 	Action          Action // ActionInstalled, ActionUpgraded or ActionUnchanged
 	// Revision is the release's Helm revision after Run.
@@ -38,7 +38,7 @@ type Release struct {
 type Report struct {
 	// Objects are the namespaces and Secrets, in the order Run handled them.
 	Objects []Object
-	Release Release
+	Release PonoRelease
 }
 
 // Changed reports whether Run wrote anything.
