@@ -115,7 +115,7 @@ type Reconciler struct {
 
 	head *compiled // the commit the ref pointed at last cycle
 	good *compiled // the last commit that compiled (and passed policy)
-	last Status
+	last ReconcilerStatus
 }
 
 // compiled is a commit and what compiling it gave.
@@ -180,7 +180,7 @@ func New(cfg *kube.Config, opts Options) (*Reconciler, error) {
 		metric: newMetrics(),
 		now:    time.Now,
 	}
-	r.last = Status{Repo: gitrepo.RedactURL(opts.RepoURL), Ref: opts.Ref, Path: opts.Path, Env: opts.Env, Mode: opts.Mode, Reconciler: opts.Identity}
+	r.last = ReconcilerStatus{Repo: gitrepo.RedactURL(opts.RepoURL), Ref: opts.Ref, Path: opts.Path, Env: opts.Env, Mode: opts.Mode, Reconciler: opts.Identity}
 	return r, nil
 }
 

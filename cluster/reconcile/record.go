@@ -69,4 +69,4 @@ func (r *Reconciler) record(ctx context.Context, rep *CycleReport) {
 }
 
 // Status returns the status as of the last cycle.
-func (r *Reconciler) Status() Status { return r.last }
+func (r *Reconciler) Status() ReconcilerStatus { return r.last }

@@ -26,16 +26,16 @@ const statusKey = "status.json"
 // The status document's types, under the names the loop has always used
 // (defined once in cluster/statusdoc, which the web page shares).
 type (
-	Status         = statusdoc.Status
-	Attempt        = statusdoc.Attempt
-	CommitRef      = statusdoc.CommitRef
-	ReleaseRecord  = statusdoc.ReleaseRecord
-	DriftedRelease = statusdoc.DriftedRelease
+	ReconcilerStatus = statusdoc.ReconcilerStatus
+	Attempt          = statusdoc.Attempt
+	CommitRef        = statusdoc.CommitRef
+	ReleaseRecord    = statusdoc.ReleaseRecord
+	DriftedRelease   = statusdoc.DriftedRelease
 )
 
 // signature is the status without its clock fields: two cycles with the
 // same signature differ only in when they ran.
-func signature(s *Status) []byte {
+func signature(s *ReconcilerStatus) []byte {
 	c := *s
 	c.CheckedAt = time.Time{}
 	if s.LastAttempt != nil {
@@ -60,7 +60,7 @@ type statusStore struct {
 
 // save writes st when its content changed, or when the last write is older
 // than the heartbeat. It reports whether it wrote.
-func (s *statusStore) save(ctx context.Context, st *Status) (bool, error) {
+func (s *statusStore) save(ctx context.Context, st *ReconcilerStatus) (bool, error) {
 	sig := signature(st)
 	if s.written != nil && bytes.Equal(sig, s.written) && (s.heartbeat <= 0 || st.CheckedAt.Sub(s.writtenAt) < s.heartbeat) {
 		return false, nil
@@ -97,7 +97,7 @@ func (s *statusStore) save(ctx context.Context, st *Status) (bool, error) {
 
 // ReadStatus reads the reconciler's status from its namespace. It returns
 // an error wrapping a NotFound API error when no reconciler has run there.
-func ReadStatus(ctx context.Context, cs kubernetes.Interface, namespace string) (*Status, error) {
+func ReadStatus(ctx context.Context, cs kubernetes.Interface, namespace string) (*ReconcilerStatus, error) {
 	cm, err := cs.CoreV1().ConfigMaps(namespace).Get(ctx, StatusName, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, fmt.Errorf("no reconciler status in namespace %s (ConfigMap %s not found): %w", namespace, StatusName, err)
@@ -105,7 +105,7 @@ func ReadStatus(ctx context.Context, cs kubernetes.Interface, namespace string) 
 	if err != nil {
 		return nil, fmt.Errorf("read ConfigMap %s/%s: %w", namespace, StatusName, err)
 	}
-	var st Status
+	var st ReconcilerStatus
 	if err := json.Unmarshal([]byte(cm.Data[statusKey]), &st); err != nil {
 		return nil, fmt.Errorf("ConfigMap %s/%s key %s: %w", namespace, StatusName, statusKey, err)
 	}

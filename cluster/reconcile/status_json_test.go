@@ -18,7 +18,7 @@ var updateStatusGolden = flag.Bool("update-status-golden", false, "rewrite testd
 // field keeps its name, order and encoding.
 func TestStatusJSONUnchanged(t *testing.T) {
 	at := time.Date(2026, 11, 30, 8, 15, 0, 0, time.UTC)
-	st := &Status{
+	st := &ReconcilerStatus{
 		Repo: "https://git.example.org/platform.git", Ref: "main", Path: "platform", Env: "prod", Mode: ModeApply, Reconciler: "pono-0",
 		LastAttempt: &Attempt{
 			// No commit time: the attempt's own "time" hides the embedded
@@ -50,7 +50,7 @@ func TestStatusJSONUnchanged(t *testing.T) {
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("status JSON changed (-golden +now):\n%s", d)
 	}
-	var back Status
+	var back ReconcilerStatus
 	if err := json.Unmarshal(want, &back); err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func (r *Reconciler) publishUI(ctx context.Context, srv *ui.Server) {
 }
 
 func (r *Reconciler) uiPlatform() ui.Platform {
-	p := ui.Platform{Status: r.last, Leader: r.leader.Load()}
+	p := ui.Platform{ReconcilerStatus: r.last, Leader: r.leader.Load()}
 	for _, w := range r.opts.Windows {
 		p.Windows = append(p.Windows, w.String())
 	}
@@ -113,7 +113,7 @@ func (r *Reconciler) publishFollower(ctx context.Context, srv *ui.Server, seen [
 	if err != nil {
 		p.Error = "the leader's status not read: " + err.Error()
 	} else {
-		p.Status = *st
+		p.ReconcilerStatus = *st
 	}
 	for _, w := range r.opts.Windows {
 		p.Windows = append(p.Windows, w.String())

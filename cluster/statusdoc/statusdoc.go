@@ -42,9 +42,9 @@ const (
 	CycleFailed CycleResult = "failed"
 )
 
-// Status is what the reconciler records after its cycles. Secrets never
+// ReconcilerStatus is what the reconciler records after its cycles. Secrets never
 // appear in it: errors are redacted the way apply redacts them.
-type Status struct {
+type ReconcilerStatus struct {
 	Repo       string `json:"repo"`
 	Ref        string `json:"ref"`
 	Path       string `json:"path"`

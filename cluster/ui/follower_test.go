@@ -12,7 +12,7 @@ import (
 // page; the leader's and pono ui's pages have no note.
 func TestFollowerNote(t *testing.T) {
 	// The leader records its status redacted, as its page shows it.
-	follower := Platform{Status: Build(fixture(t, 2, false)).Platform.Status}
+	follower := Platform{ReconcilerStatus: Build(fixture(t, 2, false)).Platform.ReconcilerStatus}
 	for _, c := range []struct {
 		name string
 		in   Input
@@ -20,7 +20,7 @@ func TestFollowerNote(t *testing.T) {
 	}{
 		{"follower", Input{Platform: follower}, true},
 		{"leader", fixture(t, 2, false), false},
-		{"pono ui", Input{Platform: Platform{Local: true, Dir: "/p", Status: statusdoc.Status{Mode: "apply"}}}, false},
+		{"pono ui", Input{Platform: Platform{Local: true, Dir: "/p", ReconcilerStatus: statusdoc.ReconcilerStatus{Mode: "apply"}}}, false},
 	} {
 		s := New(Options{})
 		s.Publish(Build(c.in))

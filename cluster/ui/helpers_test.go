@@ -60,7 +60,7 @@ func fixture(t testing.TB, n int, withWorkflows bool) Input {
 		}
 		st.Releases = append(st.Releases, row)
 	}
-	in := Input{Platform: Platform{Leader: true, Status: statusdoc.Status{Repo: "https://git.example.org/platform.git", Ref: "main", Path: "platform", Mode: "apply",
+	in := Input{Platform: Platform{Leader: true, ReconcilerStatus: statusdoc.ReconcilerStatus{Repo: "https://git.example.org/platform.git", Ref: "main", Path: "platform", Mode: "apply",
 		Reconciler: "pono-0", LastAttempt: attempt, LastApplied: &statusdoc.CommitRef{Commit: strings.Repeat("cd", 20), Subject: "first"}}}, Result: res, Status: st}
 	if withWorkflows {
 		in.Workflows = uitest.ExampleWorkflows(t)

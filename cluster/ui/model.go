@@ -36,7 +36,7 @@ type Platform struct {
 	// no attempts).
 	Local bool   `json:"local,omitempty"`
 	Dir   string `json:"dir,omitempty"`
-	statusdoc.Status
+	statusdoc.ReconcilerStatus
 	Windows []string `json:"windows,omitempty"`
 	// Leader is false on a replica that does not run cycles; such a
 	// follower shows the leader's status, read from the status ConfigMap.

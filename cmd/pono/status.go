@@ -183,7 +183,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func printReconcilerStatus(w io.Writer, format string, st *statusdoc.Status) error {
+func printReconcilerStatus(w io.Writer, format string, st *statusdoc.ReconcilerStatus) error {
 	if done, err := writeStructured(w, format, st); done {
 		return err
 	}

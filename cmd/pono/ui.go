@@ -61,7 +61,7 @@ func newUICmd(s streams) *cobra.Command {
 			page := ui.New(ui.Options{Releases: releases, Plan: livediff.NewLiveDiff(&compiler.Config{}, rc).Compare})
 			abs, _ := filepath.Abs(dir)
 			refresh := func(res *compiler.Result, compileErr error) {
-				p := ui.Platform{Local: true, Dir: abs, Leader: true, Status: statusdoc.Status{CheckedAt: time.Now().UTC()}}
+				p := ui.Platform{Local: true, Dir: abs, Leader: true, ReconcilerStatus: statusdoc.ReconcilerStatus{CheckedAt: time.Now().UTC()}}
 				if compileErr != nil {
 					p.Error = "the platform does not compile; showing the last version that did: " + compileErr.Error()
 				}
