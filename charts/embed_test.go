@@ -10,17 +10,17 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pono-gitops/pono/compiler"
-	"github.com/pono-gitops/pono/internal/helmsdk"
+	"github.com/pono-gitops/pono/internal/helmchart"
 )
 
 // The embedded chart is the directory, file for file: go:embed without
 // all: would silently drop .helmignore and _helpers.tpl.
 func TestEmbeddedChartMatchesDirectory(t *testing.T) {
-	embedded, err := helmsdk.LoadFS(Pono())
+	embedded, err := helmchart.LoadFS(Pono())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := helmsdk.LoadDir("pono", helmsdk.LoadOptions{})
+	dir, err := helmchart.LoadDir("pono", helmchart.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
