@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -14,11 +15,17 @@ import (
 // JSON, the JSON decoded again): the YAML parser's values are converted to
 // JSON's (string keys, float64 numbers) directly. Whatever the direct way
 // does not cover exactly (a parse error, whose message must stay the same,
-// invalid UTF-8, keys that collide once made strings, NaN or infinities)
-// takes the detour. FuzzParseManifests holds the two equal.
+// invalid UTF-8, NaN or infinities) takes the detour. Keys that collide
+// once made strings are refused. FuzzParseManifests holds the two equal.
 func unmarshalDoc(doc []byte) (any, error) {
 	var raw any
 	if err := yamlv2.Unmarshal(doc, &raw); err == nil {
+		if key, ok := collidingKey(raw); ok {
+			// The detour keeps one of the two at random (it ranges over a
+			// map), and so would the API server: refuse, so that compiles
+			// stay deterministic.
+			return nil, fmt.Errorf("the key %q appears twice in one mapping (forms such as 1 and \"1\" are the same key to Kubernetes)", key)
+		}
 		if v, ok := jsonReady(raw); ok {
 			return v, nil
 		}
@@ -26,6 +33,33 @@ func unmarshalDoc(doc []byte) (any, error) {
 	var out any
 	err := yaml.Unmarshal(doc, &out)
 	return out, err
+}
+
+// collidingKey finds two keys of one mapping that become the same string
+// key (1 and "1", true and "true").
+func collidingKey(v any) (string, bool) {
+	switch x := v.(type) {
+	case map[any]any:
+		seen := make(map[string]bool, len(x))
+		for k, e := range x {
+			if key, ok := keyString(k); ok {
+				if seen[key] {
+					return key, true
+				}
+				seen[key] = true
+			}
+			if key, ok := collidingKey(e); ok {
+				return key, true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if key, ok := collidingKey(e); ok {
+				return key, true
+			}
+		}
+	}
+	return "", false
 }
 
 // jsonReady converts the YAML parser's value to what JSON decoding of its

@@ -99,7 +99,7 @@ func TestUnmarshalDocMatchesDetour(t *testing.T) {
 		"", "# only a comment\n", "~", "a: 1", "a: 1.0", "a: 1e3", "a: 0x1F", "a: 0o17", "a: 017", "a: -0", "a: .inf", "a: -.Inf", "a: .nan",
 		"a: 9223372036854775807", "a: 9223372036854775808", "a: 18446744073709551616", "a: 1_000", "a: +12",
 		"a: yes", "a: on", "a: ~", "a: 2001-12-14t21:59:43.10-05:00", "a: 2002-12-14", "a: !!binary aGVsbG8=", "a: !!str 12",
-		"1: x\n2.5: y\ntrue: z\nnull: n", "? [a, b]\n: c", "? {a: b}\n: c", ".inf: x", "1: a\n\"1\": b", "1.0: a\n1: b",
+		"1: x\n2.5: y\ntrue: z\nnull: n", "? [a, b]\n: c", "? {a: b}\n: c", ".inf: x",
 		"a: &x [1, 2]\nb: *x", "a: caf\xe9", "\xff: b", "a: |\n  multi\n  line\n", "[1, 2, 3]", "just a string", "a: [", "a: b: c", "\t- x",
 		"a:\n  b:\n    c: [1, {d: e}]", "a: !!float 1", "a: !!int 1.5",
 	}
@@ -121,6 +121,9 @@ func TestUnmarshalDocMatchesDetour(t *testing.T) {
 
 func checkUnmarshal(t *testing.T, doc []byte) {
 	t.Helper()
+	if _, err := unmarshalDoc(doc); err != nil && strings.Contains(err.Error(), "appears twice in one mapping") {
+		return // the detour's result is random: see TestUnmarshalDocRefusesCollidingKeys
+	}
 	var want any
 	werr := yaml.Unmarshal(doc, &want)
 	got, gerr := unmarshalDoc(doc)
@@ -129,5 +132,24 @@ func checkUnmarshal(t *testing.T, doc []byte) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("unmarshal of %q (-detour +direct):\n%s", doc, d)
+	}
+}
+
+// TestUnmarshalDocRefusesCollidingKeys: keys that become the same string
+// (which the detour resolves at random) are refused with one sentence.
+func TestUnmarshalDocRefusesCollidingKeys(t *testing.T) {
+	for doc, key := range map[string]string{
+		"1: a\n\"1\": b":               "1",
+		"a:\n  true: x\n  \"true\": y": "true",
+		"- {1.0: a, 1: b}":             "1",
+	} {
+		_, err := unmarshalDoc([]byte(doc))
+		want := "the key \"" + key + "\" appears twice in one mapping"
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("unmarshal of %q: %v, want %q...", doc, err, want)
+		}
+	}
+	if _, err := unmarshalDoc([]byte("a: {1: x}\nb: {\"1\": y}")); err != nil {
+		t.Errorf("the same key in two mappings is refused: %v", err)
 	}
 }
