@@ -63,7 +63,8 @@ func collidingKey(v any) (string, bool) {
 }
 
 // jsonReady converts the YAML parser's value to what JSON decoding of its
-// JSON encoding gives, or reports false.
+// JSON encoding gives, or reports false. Colliding keys were refused
+// before (collidingKey).
 func jsonReady(v any) (any, bool) {
 	switch x := v.(type) {
 	case nil, bool:
@@ -83,9 +84,6 @@ func jsonReady(v any) (any, bool) {
 		for k, e := range x {
 			key, ok := keyString(k)
 			if !ok || !utf8.ValidString(key) {
-				return nil, false
-			}
-			if _, dup := out[key]; dup {
 				return nil, false
 			}
 			r, ok := jsonReady(e)
