@@ -30,7 +30,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     ldflags="-s -w"; \
     if [ -n "$VERSION" ]; then ldflags="$ldflags -X github.com/pono-gitops/pono/compiler.Version=$VERSION"; fi; \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -buildvcs=false -ldflags "$ldflags" -o /out/pono ./cmd/pono
+    go build -trimpath -buildvcs=false -ldflags "$ldflags" -o /out/ ./cmd/pono ./cmd/pono-graphviz
 
 # static-debian12: CA certificates (https git remotes and chart
 # repositories), /etc/passwd with the nonroot user, tzdata; no shell, no libc,
@@ -38,7 +38,9 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM gcr.io/distroless/static-debian12:nonroot
 LABEL org.opencontainers.image.source="https://github.com/pono-gitops/pono" \
       org.opencontainers.image.description="pono: Kaapana platforms as code, with an in-cluster GitOps loop"
-COPY --from=build /out/pono /pono
+# pono-graphviz lays out the web page's workflow graphs; pono finds it beside
+# itself (internal/graphsvg).
+COPY --from=build /out/pono /out/pono-graphviz /
 # The chart's securityContext (runAsUser 65532) matches.
 USER 65532:65532
 ENTRYPOINT ["/pono"]

@@ -5,7 +5,6 @@
 GO          ?= go
 PONO_CACHE  ?= $(HOME)/.cache/pono
 PONO_TOOLS  ?= $(PONO_CACHE)/tools
-BIN         := bin/pono
 FUZZTIME    ?= 30s
 export PONO_CACHE PONO_TOOLS
 
@@ -13,8 +12,9 @@ export PONO_CACHE PONO_TOOLS
 
 all: build
 
+# pono and the pono-graphviz helper it runs to lay out graphs as SVG.
 build:
-	$(GO) build -o $(BIN) ./cmd/pono
+	$(GO) build -o bin/ ./cmd/pono ./cmd/pono-graphviz
 
 # Debian packages the tests use (docker engine, OCI registry, git, sshd).
 deps:

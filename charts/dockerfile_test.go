@@ -112,7 +112,7 @@ func TestDockerfile(t *testing.T) {
 				build = in.args
 			}
 		}
-		for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-ldflags "$ldflags"`, `ldflags="-s -w"`, "./cmd/pono", "--mount=type=cache,target=/go/pkg/mod", "--mount=type=cache,target=/root/.cache/go-build"} {
+		for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-ldflags "$ldflags"`, `ldflags="-s -w"`, "./cmd/pono ", "./cmd/pono-graphviz", "--mount=type=cache,target=/go/pkg/mod", "--mount=type=cache,target=/root/.cache/go-build"} {
 			if !strings.Contains(build, want) {
 				t.Errorf("go build step lacks %q:\n%s", want, build)
 			}
@@ -133,8 +133,8 @@ func TestDockerfile(t *testing.T) {
 		if got["ENTRYPOINT"] != `["/pono"]` {
 			t.Errorf(`ENTRYPOINT = %s, want ["/pono"]`, got["ENTRYPOINT"])
 		}
-		if want := "--from=" + builder.name + " "; !strings.HasPrefix(got["COPY"], want) {
-			t.Errorf("COPY = %q, want the binary copied from the builder (%s)", got["COPY"], want)
+		if want := "--from=" + builder.name + " /out/pono /out/pono-graphviz /"; got["COPY"] != want {
+			t.Errorf("COPY = %q, want both binaries copied from the builder side by side (%s)", got["COPY"], want)
 		}
 	})
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/pono-gitops/pono/compiler/diag"
 	"github.com/pono-gitops/pono/compiler/internal/source"
 	"github.com/pono-gitops/pono/compiler/internal/spec"
+	"github.com/pono-gitops/pono/internal/cachedir"
 	"github.com/pono-gitops/pono/internal/helmchart"
 	"github.com/pono-gitops/pono/internal/sopsfile"
 )
@@ -83,15 +83,7 @@ func (c *RenderCache) put(digest string, r rendered) {
 }
 
 // DefaultCacheDir is $PONO_CACHE, else the user cache directory's pono.
-func DefaultCacheDir() string {
-	if d := os.Getenv("PONO_CACHE"); d != "" {
-		return d
-	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "pono")
-	}
-	return ""
-}
+func DefaultCacheDir() string { return cachedir.Default() }
 
 // Compile compiles a platform directory. Its fields are the options.
 type Compile struct {

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pono-gitops/pono/internal/graphsvg"
+	"github.com/pono-gitops/pono/internal/graphsvg/graphsvgtest"
 )
 
 func TestMain(m *testing.M) {
@@ -24,6 +27,12 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PONO_CACHE", env.WorkDir+"/.cache")
+			// workflow graph -o svg runs the helper; the test binary has none beside it.
+			helper, err := graphsvgtest.Path()
+			if err != nil {
+				return err
+			}
+			env.Setenv(graphsvg.HelperEnv, helper)
 			return nil
 		},
 	})

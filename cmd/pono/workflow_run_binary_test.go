@@ -33,9 +33,9 @@ func ponoWithEngine(tb testing.TB) (*dockerd.Engine, string) {
 	}
 	tb.Cleanup(func() { engine.Stop() })
 	engine.BuildImage(tb, example, "pono.local/task-dummy:latest")
-	bin := filepath.Join(tb.TempDir(), "pono")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return engine, bin
 }

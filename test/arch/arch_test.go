@@ -56,8 +56,9 @@ var owners = map[string][]string{
 	"github.com/go-git/go-git/v5": {"internal/gitrepo"},
 	"github.com/robfig/cron/v3":   {"internal/schedule"},
 	"github.com/moby/moby":        {"internal/dockerengine"},
-	// Graphviz (as WebAssembly) lays out workflow graphs for the web page.
-	"github.com/goccy/go-graphviz": {"internal/graphsvg"},
+	// Graphviz (as WebAssembly) lays out workflow graphs for the web page,
+	// in the pono-graphviz helper only (TestPonoDoesNotLinkGraphviz).
+	"github.com/goccy/go-graphviz": {"internal/graphsvg/dotlayout"},
 	// Images in registries and image archives, without a container engine.
 	"github.com/google/go-containerregistry": {"internal/ociimage"},
 	// CUE is the compiler's own language: the schema loader, the Task API
@@ -212,5 +213,26 @@ func TestCLIIsThin(t *testing.T) {
 		if strings.HasPrefix(imp, "k8s.io/") || strings.HasPrefix(imp, "helm.sh/") {
 			t.Errorf("cmd/pono imports %s: move that code into a library", imp)
 		}
+	}
+}
+
+// TestPonoDoesNotLinkGraphviz: go-graphviz compiles its WebAssembly module
+// in a package init, so whatever links it pays for it at every start. Only
+// the pono-graphviz helper may; pono runs it when it lays out a graph.
+func TestPonoDoesNotLinkGraphviz(t *testing.T) {
+	pkgs := listPackages(t)
+	for name, p := range pkgs {
+		if strings.HasPrefix(name, "test/") || name == "cmd/pono-graphviz" || strings.HasPrefix(name, "internal/graphsvg/dotlayout") {
+			continue
+		}
+		for _, d := range p.deps {
+			if strings.HasPrefix(d, "github.com/goccy/go-graphviz") || strings.HasPrefix(d, "github.com/tetratelabs/wazero") {
+				t.Errorf("%s links %s: lay graphs out through internal/graphsvg (the pono-graphviz helper)", name, d)
+				break
+			}
+		}
+	}
+	if p := pkgs["cmd/pono-graphviz"]; !slices.Contains(p.deps, "github.com/goccy/go-graphviz") {
+		t.Error("cmd/pono-graphviz does not link go-graphviz: update this test")
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 func TestMain(m *testing.M) { cluster.Main(m) }
@@ -266,32 +266,14 @@ func toolsBin(t testing.TB, name string) string {
 	return p
 }
 
-var buildOnce struct {
-	sync.Once
-	path string
-	err  error
-}
-
-// ponoBinary builds cmd/pono once per test binary.
+// ponoBinary is cmd/pono, built once per test binary (testenv.GoBinary).
 func ponoBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pono-e2e-bin-")
-		if err != nil {
-			buildOnce.err = err
-			return
-		}
-		buildOnce.path = filepath.Join(dir, "pono")
-		cmd := exec.Command("go", "build", "-o", buildOnce.path, "./cmd/pono")
-		cmd.Dir = repoRoot(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildOnce.err = fmt.Errorf("go build ./cmd/pono: %v\n%s", err, out)
-		}
-	})
-	if buildOnce.err != nil {
-		t.Fatal(buildOnce.err)
+	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return buildOnce.path
+	return bin
 }
 
 // eventually polls f until it returns nil or the timeout passes.

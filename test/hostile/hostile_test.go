@@ -1,7 +1,7 @@
 // Package hostile runs the hostile-input corpus: one txtar per case, each
 // an input tree, the pono command a careless or hostile user would run,
 // the exact message and the exit code. The pono binary is built from this
-// checkout and run as a process, so signals and exit codes are real.
+// checkout (testenv.GoBinary) and run as a process, so signals and exit codes are real.
 //
 // Commands a case can use besides testscript's own:
 //
@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,6 +26,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -65,7 +66,10 @@ func exitsMain() {
 }
 
 func TestHostile(t *testing.T) {
-	bin := ponoBinary(t)
+	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
@@ -162,17 +166,3 @@ func scriptEnv(ts *testscript.TestScript) []string {
 	return env
 }
 
-// ponoBinary builds cmd/pono once for this test binary.
-func ponoBinary(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pono")
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/pono")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/pono: %v\n%s", err, out)
-	}
-	return bin
-}

@@ -25,6 +25,8 @@ import (
 	"github.com/pono-gitops/pono/cluster/ui"
 	"github.com/pono-gitops/pono/cluster/ui/uitest"
 	"github.com/pono-gitops/pono/internal/gitrepo"
+	"github.com/pono-gitops/pono/internal/graphsvg"
+	"github.com/pono-gitops/pono/internal/graphsvg/graphsvgtest"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
 	"github.com/pono-gitops/pono/test/testenv"
@@ -414,6 +416,11 @@ func scenario(t *testing.T, b *browser, p string) {
 
 	// A workflow's graph renders with its nodes and edges (compiler/
 	// workflow's example, served by a page server of its own).
+	helper, err := graphsvgtest.Path()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(graphsvg.HelperEnv, helper)
 	page := ui.New(ui.Options{})
 	page.Publish(ui.Build(ui.Input{Platform: ui.Platform{Name: "workflows-example", Local: true}, Workflows: uitest.ExampleWorkflows(t)}))
 	ws := httptest.NewServer(page.Handler())
