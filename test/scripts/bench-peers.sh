@@ -124,7 +124,9 @@ pono_platform() {
     for i in $(seq -w 1 "$N"); do echo "      i$i: {}"; done
   } >"$1/platform.yaml"
 }
-first=$(seq -w 1 "$N" | head -1)
+# Not `seq | head -1`: under pipefail, seq dying of SIGPIPE once head has
+# its line (N >= 1000 writes more than one buffer) ended the script silently.
+first=$(printf "%0${#N}d" 1)
 
 # --- measuring ----------------------------------------------------------------
 
