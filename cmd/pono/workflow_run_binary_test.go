@@ -33,11 +33,7 @@ func ponoWithEngine(tb testing.TB) (*dockerd.Engine, string) {
 	}
 	tb.Cleanup(func() { engine.Stop() })
 	engine.BuildImage(tb, example, "pono.local/task-dummy:latest")
-	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return engine, bin
+	return engine, testenv.Pono(tb)
 }
 
 func writeFiles(tb testing.TB, dir string, files map[string]string) {

@@ -44,7 +44,8 @@ const Helper = "pono-graphviz"
 const HelperEnv = "PONO_GRAPHVIZ"
 
 // Render lays out dot with Graphviz's dot engine and returns the SVG
-// document, without the XML prolog, ready to be placed inline in HTML.
+// document, without the XML prolog (the helper drops it: see
+// dotlayout.Render), ready to be placed inline in HTML.
 func Render(ctx context.Context, dot []byte) ([]byte, error) {
 	if len(dot) > MaxDot {
 		return nil, fmt.Errorf("graph of %d bytes is larger than the %d bytes laid out", len(dot), MaxDot)
@@ -84,11 +85,7 @@ func Render(ctx context.Context, dot []byte) ([]byte, error) {
 	case out.over:
 		return nil, fmt.Errorf("lay out graph: %s wrote more than %d bytes", Helper, maxSVG)
 	}
-	svg := out.Bytes()
-	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
-		svg = svg[i:]
-	}
-	return svg, nil
+	return out.Bytes(), nil
 }
 
 // findHelper returns the helper's path, or an error saying where it was

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // pono runs the pono binary against the cluster and returns stdout,
@@ -19,7 +20,7 @@ import (
 func pono(t testing.TB, c *cluster.Cluster, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(ponoBinary(t), append(args, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir())...)
+	cmd := exec.Command(testenv.Pono(t), append(args, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir())...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	code := 0

@@ -20,6 +20,7 @@ import (
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 const (
@@ -161,7 +162,7 @@ func TestCLIBootstrapAndReconcile(t *testing.T) {
 
 	// The long-running loop answers on its port and stops on SIGTERM.
 	port := freeTCPPort(t)
-	cmd := exec.Command(ponoBinary(t), append([]string{"reconcile", "--interval", "1h", "--leader-elect=false",
+	cmd := exec.Command(testenv.Pono(t), append([]string{"reconcile", "--interval", "1h", "--leader-elect=false",
 		"--listen", fmt.Sprintf("127.0.0.1:%d", port), "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir()}, common...)...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

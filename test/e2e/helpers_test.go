@@ -25,7 +25,6 @@ import (
 	"github.com/pono-gitops/pono/compiler"
 	"github.com/pono-gitops/pono/internal/helmsdk"
 	"github.com/pono-gitops/pono/test/cluster"
-	"github.com/pono-gitops/pono/test/testenv"
 )
 
 func TestMain(m *testing.M) { cluster.Main(m) }
@@ -264,16 +263,6 @@ func toolsBin(t testing.TB, name string) string {
 		t.Fatalf("%s not found (%v): run 'make tools'", p, err)
 	}
 	return p
-}
-
-// ponoBinary is cmd/pono, built once per test binary (testenv.GoBinary).
-func ponoBinary(t testing.TB) string {
-	t.Helper()
-	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
 }
 
 // eventually polls f until it returns nil or the timeout passes.

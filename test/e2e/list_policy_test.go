@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // evilList is a template rendering a v1 List whose items are a
@@ -74,7 +75,7 @@ func TestListWrapperCannotBypassPolicy(t *testing.T) {
 
 	dir := listPlatform(t, "lst", "")
 	var stderr bytes.Buffer
-	validate := exec.Command(ponoBinary(t), "validate", dir, "--cache-dir", t.TempDir())
+	validate := exec.Command(testenv.Pono(t), "validate", dir, "--cache-dir", t.TempDir())
 	validate.Stderr = &stderr
 	err := validate.Run()
 	code := validate.ProcessState.ExitCode()

@@ -21,6 +21,7 @@ import (
 	"github.com/pono-gitops/pono/internal/gitrepo"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // idlePlatform applies a platform of n releases, commits it to a git
@@ -131,7 +132,7 @@ func BenchmarkReconcileRSS(b *testing.B) {
 	}
 	for b.Loop() {
 		port := freeTCPPort(b)
-		cmd := exec.Command(ponoBinary(b), "reconcile", "--repo", url, "--path", "platform", "--auth-dir", auth,
+		cmd := exec.Command(testenv.Pono(b), "reconcile", "--repo", url, "--path", "platform", "--auth-dir", auth,
 			"--namespace", name+"-pono", "--interval", "100ms", "--leader-elect=false", "--log-level", "warn",
 			"--listen", fmt.Sprintf("127.0.0.1:%d", port), "--kubeconfig", c.Kubeconfig, "--cache-dir", b.TempDir())
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

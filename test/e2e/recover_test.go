@@ -16,6 +16,7 @@ import (
 	"github.com/pono-gitops/pono/cluster/apply"
 	"github.com/pono-gitops/pono/plan"
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // TestRecoverAfterSIGKILL kills `pono apply` with SIGKILL while it waits for
@@ -41,7 +42,7 @@ extensions:
 	t.Cleanup(func() { labelNode(t, c, node, "null") })
 
 	var out syncBuffer
-	cmd := exec.Command(ponoBinary(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
+	cmd := exec.Command(testenv.Pono(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
 		"--timeout", "3m", "--lease-duration", "3s")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -107,7 +108,7 @@ extensions:
 	labelNode(t, c, node, "null")
 	editFile(t, dir+"/platform.yaml", "  slow:\n    version: \"1.0.0\"\n", "  slow:\n    version: \"1.0.0\"\n    values: {config: b}\n")
 	out = syncBuffer{}
-	cmd = exec.Command(ponoBinary(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
+	cmd = exec.Command(testenv.Pono(t), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir(),
 		"--timeout", "3m", "--lease-duration", "3s")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // BenchmarkScale shows how pono's cost grows from 100 to 1000 releases of
@@ -24,7 +25,7 @@ func BenchmarkScale(b *testing.B) {
 			c := cluster.Shared(b)
 			name := fmt.Sprintf("bs%d", n)
 			dir := smallPlatform(b, name, n)
-			cmd := exec.Command(ponoBinary(b), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", b.TempDir())
+			cmd := exec.Command(testenv.Pono(b), "apply", dir, "--kubeconfig", c.Kubeconfig, "--cache-dir", b.TempDir())
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
 			if err != nil {

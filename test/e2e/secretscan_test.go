@@ -25,6 +25,7 @@ import (
 	"github.com/pono-gitops/pono/internal/sopsfile/sopstest"
 	"github.com/pono-gitops/pono/test/cluster"
 	"github.com/pono-gitops/pono/test/gitserver"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // The secrets the scan plants, one per route into pono. Those that never go
@@ -104,7 +105,7 @@ func (s *scan) check(where string, data []byte) {
 func (s *scan) run(env []string, args ...string) (string, string, int) {
 	s.t.Helper()
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(ponoBinary(s.t), args...)
+	cmd := exec.Command(testenv.Pono(s.t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -338,7 +339,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	}
 	port := freeTCPPort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	cmd := exec.Command(ponoBinary(t), append([]string{"reconcile", "--interval", "1h", "--leader-elect=false", "--log-format", "json",
+	cmd := exec.Command(testenv.Pono(t), append([]string{"reconcile", "--interval", "1h", "--leader-elect=false", "--log-format", "json",
 		"--listen", fmt.Sprintf("127.0.0.1:%d", port), "--webhook-secret-file", hook}, loop...)...)
 	cmd.Env = append(os.Environ(), env...)
 	var logs bytes.Buffer

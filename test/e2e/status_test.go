@@ -18,6 +18,7 @@ import (
 	"github.com/pono-gitops/pono/cluster/kube"
 	"github.com/pono-gitops/pono/cluster/status"
 	"github.com/pono-gitops/pono/test/cluster"
+	"github.com/pono-gitops/pono/test/testenv"
 )
 
 // TestStatusShowsExtensionsPage: kind, versions, stability, Helm status,
@@ -103,7 +104,7 @@ extensions:
 		t.Errorf("small-b with prune off: %+v; want kept", r)
 	}
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(ponoBinary(t), "status", dir, "-o", "json", "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir())
+	cmd := exec.Command(testenv.Pono(t), "status", dir, "-o", "json", "--kubeconfig", c.Kubeconfig, "--cache-dir", t.TempDir())
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("pono status: %v\n%s", err, errOut.String())

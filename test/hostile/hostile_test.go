@@ -1,7 +1,8 @@
 // Package hostile runs the hostile-input corpus: one txtar per case, each
 // an input tree, the pono command a careless or hostile user would run,
 // the exact message and the exit code. The pono binary is built from this
-// checkout (testenv.GoBinary) and run as a process, so signals and exit codes are real.
+// checkout (testenv.Pono) and run as a process, so signals and exit codes
+// are real.
 //
 // Commands a case can use besides testscript's own:
 //
@@ -66,10 +67,7 @@ func exitsMain() {
 }
 
 func TestHostile(t *testing.T) {
-	bin, err := testenv.GoBinary("github.com/pono-gitops/pono/cmd/pono")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testenv.Pono(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
@@ -165,4 +163,3 @@ func scriptEnv(ts *testscript.TestScript) []string {
 	}
 	return env
 }
-

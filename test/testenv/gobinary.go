@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/pono-gitops/pono/internal/cachedir"
@@ -45,6 +46,16 @@ func GoBinary(pkg string) (string, error) {
 	binaries.Unlock()
 	b.once.Do(func() { b.path, b.err = linkCached(pkg) })
 	return b.path, b.err
+}
+
+// Pono is cmd/pono, built once per test process (GoBinary).
+func Pono(tb testing.TB) string {
+	tb.Helper()
+	bin, err := GoBinary("github.com/pono-gitops/pono/cmd/pono")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bin
 }
 
 // buildFlags are fixed so the key below is sound: no VCS stamp, which

@@ -17,11 +17,13 @@ import (
 	"sync"
 
 	"github.com/goccy/go-graphviz"
+
+	"github.com/pono-gitops/pono/internal/graphsvg"
 )
 
-// MaxDot bounds the graph source Render lays out: layout time grows fast
-// with size, and a workflow graph is a few kilobytes.
-const MaxDot = 1 << 20
+// MaxDot bounds the graph source Render lays out: the client's bound,
+// checked again here because the helper is a program of its own.
+const MaxDot = graphsvg.MaxDot
 
 // Serve is the pono-graphviz helper: the dot graph on in, its SVG on out.
 // A failure is one line on errw and exit code 1.
