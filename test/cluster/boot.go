@@ -111,7 +111,7 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		return err
 	}
 
-	if err := start("kube-controller-manager",
+	kcmArgs := []string{
 		"--kubeconfig", kubeconfigOf["kube-controller-manager"],
 		"--service-account-private-key-file", creds.saKey,
 		"--use-service-account-credentials=false",
@@ -121,7 +121,11 @@ func (c *Cluster) boot(ctx context.Context, tl *tools, opts Options) error {
 		"--leader-elect=false",
 		"--bind-address", "127.0.0.1",
 		"--secure-port", strconv.Itoa(kcmPort),
-	); err != nil {
+	}
+	if q := opts.ControllerManagerQPS; q > 0 {
+		kcmArgs = append(kcmArgs, "--kube-api-qps", strconv.Itoa(q), "--kube-api-burst", strconv.Itoa(2*q))
+	}
+	if err := start("kube-controller-manager", kcmArgs...); err != nil {
 		return err
 	}
 	if err := start("kube-scheduler",

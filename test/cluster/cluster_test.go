@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -118,15 +119,23 @@ func TestJobCompletes(t *testing.T) {
 
 // TestStopLeavesNothing starts a second cluster next to the shared one (so
 // ports really are picked per cluster), finds it again through its pid
-// files as `clusterctl down` does, and stops it that way.
+// files as `clusterctl down` does, and stops it that way. It also gives
+// the controller-manager a client rate of its own, as the peers benchmark
+// does, and checks that the process got it.
 func TestStopLeavesNothing(t *testing.T) {
 	testenv.NeedsServer(t, "a second local Kubernetes control plane")
 	dir := t.TempDir()
-	c, err := cluster.Start(t.Context(), cluster.Options{Dir: dir})
+	c, err := cluster.Start(t.Context(), cluster.Options{Dir: dir, ControllerManagerQPS: 77})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pids := c.Pids()
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pids["kube-controller-manager"]))
+	if err != nil {
+		t.Error(err)
+	} else if rate := "\x00--kube-api-qps\x0077\x00--kube-api-burst\x00154\x00"; !strings.Contains(string(cmdline), rate) {
+		t.Errorf("kube-controller-manager runs with %q, want the rate %q in it", cmdline, rate)
+	}
 	var names []string
 	for name, pid := range pids {
 		names = append(names, name)

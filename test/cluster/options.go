@@ -29,6 +29,13 @@ type Options struct {
 	Detach bool
 	// Timeout bounds the whole start; 0 means 3 minutes.
 	Timeout time.Duration
+	// ControllerManagerQPS is the controller-manager's client rate
+	// (--kube-api-qps, burst twice that); 0 keeps its default of 20/s,
+	// burst 30, as on real clusters. At the default, its controllers'
+	// writes bound how fast any tool can bring Deployments to Available
+	// (docs/benchmarks.md); the peers benchmark raises it to measure the
+	// tools rather than that bound.
+	ControllerManagerQPS int
 }
 
 // Pinned versions, checked against the stamps build-tools.sh writes so a

@@ -44,6 +44,9 @@
 #   PONO_BIN     the pono binary to measure (default: built from this tree)
 #   PONO_CONCURRENCY="16 32"  pono at these concurrencies too (full install)
 #   TOOLS="floor pono pono32 flux4"  only these columns, in this order
+#   KCM_QPS=200  every cluster's controller-manager at this client rate
+#                (burst twice that) instead of its default 20/s: at the
+#                default its writes bound every tool (docs/benchmarks.md)
 # The table goes to stdout; progress to stderr. See docs/benchmarks.md.
 set -euo pipefail
 
@@ -58,6 +61,8 @@ esac
 RUNS=${RUNS:-1}
 IDLE_CYCLES=${IDLE_CYCLES:-10}
 TIMEOUT=${TIMEOUT:-60m}
+KCM_QPS=${KCM_QPS:-0}
+case $KCM_QPS in '' | *[!0-9]*) echo "bench-peers: KCM_QPS must be a number" >&2; exit 2 ;; esac
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${PONO_CACHE:-$HOME/.cache/pono}
@@ -138,7 +143,7 @@ load_mean() { awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { s += $2; n++ } END {
 # cluster_up NAME: a fresh cluster for one tool; sets KUBECONFIG and audit.
 cluster_up() {
   cluster=$work/cluster-$1
-  "$work/clusterctl" -dir "$cluster" -tools "$PONO_TOOLS" up >"$work/cluster-$1.log" 2>&1 || fail "cluster for $1 did not start"
+  "$work/clusterctl" -dir "$cluster" -tools "$PONO_TOOLS" -kcm-qps "$KCM_QPS" up >"$work/cluster-$1.log" 2>&1 || fail "cluster for $1 did not start"
   export KUBECONFIG=$cluster/kubeconfig
   audit=$cluster/logs/audit.log
 }
@@ -420,6 +425,7 @@ row() {
 }
 medians=""
 [ "$RUNS" = 1 ] || medians=", medians of $RUNS runs"
+[ "$KCM_QPS" = 0 ] || medians="$medians, controller-manager at --kube-api-qps $KCM_QPS"
 cat <<EOF
 
 ## side by side, $N releases ($(date -u +%Y-%m-%d), $(nproc) cores$medians; load average $load_start at the start, $load_end at the end)

@@ -3,7 +3,7 @@
 // outlives the command: the components run detached and are found again
 // through the pid files in the state directory.
 //
-//	clusterctl [-dir DIR] [-tools DIR] [-nodes N] up|down|status
+//	clusterctl [-dir DIR] [-tools DIR] [-nodes N] [-kcm-qps Q] up|down|status
 //
 // up prints the kubeconfig's path on stdout and everything else on stderr,
 // so `export KUBECONFIG=$(clusterctl up)` works.
@@ -30,6 +30,7 @@ func main() {
 	dir := flag.String("dir", defaultDir(), "state directory of the cluster")
 	tools := flag.String("tools", cluster.DefaultToolsDir(), "directory `make tools` built the binaries into")
 	nodes := flag.Int("nodes", 1, "kwok nodes to create")
+	kcmQPS := flag.Int("kcm-qps", 0, "the controller-manager's client rate (--kube-api-qps, burst twice that); 0 keeps its default, 20")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: clusterctl [flags] up|down|status\n")
 		flag.PrintDefaults()
@@ -46,7 +47,7 @@ func main() {
 	var err error
 	switch flag.Arg(0) {
 	case "up":
-		err = up(ctx, log, *dir, *tools, *nodes)
+		err = up(ctx, log, cluster.Options{Dir: *dir, ToolsDir: *tools, Nodes: *nodes, ControllerManagerQPS: *kcmQPS, Logger: log, Detach: true})
 	case "down":
 		err = down(*dir)
 	case "status":
@@ -75,7 +76,8 @@ func defaultDir() string {
 // up starts a cluster in dir unless a healthy one already runs there. A
 // broken one (a component died, the machine rebooted) is stopped and
 // replaced by a fresh one: its state is only test data.
-func up(ctx context.Context, log *slog.Logger, dir, tools string, nodes int) error {
+func up(ctx context.Context, log *slog.Logger, opts cluster.Options) error {
+	dir := opts.Dir
 	c, err := cluster.Attach(dir)
 	if err != nil && !errors.Is(err, cluster.ErrNotRunning) && c == nil {
 		return err
@@ -98,7 +100,7 @@ func up(ctx context.Context, log *slog.Logger, dir, tools string, nodes int) err
 		return err
 	}
 	began := time.Now()
-	c, err = cluster.Start(ctx, cluster.Options{Dir: dir, ToolsDir: tools, Nodes: nodes, Logger: log, Detach: true})
+	c, err = cluster.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
