@@ -423,12 +423,13 @@ row() {
   for c in "${cols[@]}"; do printf ' %s |' "$(cell "${c}${suffix}" "$unit")"; done
   printf '\n'
 }
-medians=""
-[ "$RUNS" = 1 ] || medians=", medians of $RUNS runs"
-[ "$KCM_QPS" = 0 ] || medians="$medians, controller-manager at --kube-api-qps $KCM_QPS"
+# setup: how the figures were taken, for the heading.
+setup=""
+[ "$RUNS" = 1 ] || setup=", medians of $RUNS runs"
+[ "$KCM_QPS" = 0 ] || setup="$setup, controller-manager at --kube-api-qps $KCM_QPS"
 cat <<EOF
 
-## side by side, $N releases ($(date -u +%Y-%m-%d), $(nproc) cores$medians; load average $load_start at the start, $load_end at the end)
+## side by side, $N releases ($(date -u +%Y-%m-%d), $(nproc) cores$setup; load average $load_start at the start, $load_end at the end)
 
 EOF
 printf '| figure |'

@@ -47,7 +47,7 @@ func main() {
 	var err error
 	switch flag.Arg(0) {
 	case "up":
-		err = up(ctx, log, cluster.Options{Dir: *dir, ToolsDir: *tools, Nodes: *nodes, ControllerManagerQPS: *kcmQPS, Logger: log, Detach: true})
+		err = up(ctx, cluster.Options{Dir: *dir, ToolsDir: *tools, Nodes: *nodes, ControllerManagerQPS: *kcmQPS, Logger: log, Detach: true})
 	case "down":
 		err = down(*dir)
 	case "status":
@@ -76,7 +76,7 @@ func defaultDir() string {
 // up starts a cluster in dir unless a healthy one already runs there. A
 // broken one (a component died, the machine rebooted) is stopped and
 // replaced by a fresh one: its state is only test data.
-func up(ctx context.Context, log *slog.Logger, opts cluster.Options) error {
+func up(ctx context.Context, opts cluster.Options) error {
 	dir := opts.Dir
 	c, err := cluster.Attach(dir)
 	if err != nil && !errors.Is(err, cluster.ErrNotRunning) && c == nil {
@@ -89,7 +89,7 @@ func up(ctx context.Context, log *slog.Logger, opts cluster.Options) error {
 			fmt.Println(c.Kubeconfig)
 			return nil
 		}
-		log.Info("replacing unhealthy local cluster", "reason", herr)
+		opts.Logger.Info("replacing unhealthy local cluster", "reason", herr)
 		if err := c.Stop(); err != nil {
 			return err
 		}
